@@ -1,0 +1,72 @@
+# mlfs: build, test, demo and install.
+#   make            build build/mlfs
+#   make check      install what the tests need, then run every test (unit + integration)
+#   make demo       install what it needs, build mlfs and a real multilib set into ./demo-root
+#   make install    PREFIX=/usr/local DESTDIR=
+PREFIX   = /usr/local
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/mlfs
+PKGS     = libuv jansson libcurl libarchive libgit2 libcrypto
+CC       = cc
+CFLAGS   = -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS = -D_GNU_SOURCE -DMLFS_DATADIR='"$(DATADIR)"' -Iorchestrator $(PKGCFLAGS)
+LDLIBS   = $(PKGLIBS)
+
+SRC  = $(filter-out orchestrator/main.c,$(wildcard orchestrator/*.c))
+HDR  = $(wildcard orchestrator/*.h)
+OBJ  = $(SRC:orchestrator/%.c=build/obj/%.o)
+SOBJ = $(SRC:orchestrator/%.c=build/san/%.o)
+UNIT = $(patsubst tests/unit/%.c,build/san/tests/%,$(wildcard tests/unit/t-*.c))
+HELP = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+
+all: build/mlfs
+
+build/obj/%.o: orchestrator/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/san/%.o: orchestrator/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+build/mlfs: build/obj/main.o $(OBJ)
+	$(CC) $(CFLAGS) -o $@ build/obj/main.o $(OBJ) $(LDLIBS)
+
+build/san/mlfs: build/san/main.o $(SOBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ build/san/main.o $(SOBJ) $(LDLIBS)
+
+build/san/tests/%: tests/unit/%.c $(SOBJ) $(HDR) tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< $(SOBJ) $(LDLIBS) -lcmocka
+
+build/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+deps:
+	@scripts/deps.sh
+
+# every test: cmocka units and shell integration tests, under ASan and UBSan
+check: deps
+	$(MAKE) build/mlfs build/san/mlfs $(UNIT) $(HELP)
+	tests/run.sh
+
+# the long toolchain build (not in CI): see tests/real/
+check-toolchain: deps build/mlfs
+	tests/real/toolchain.sh
+
+demo: deps build/mlfs
+	scripts/demo.sh
+
+install: build/mlfs
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	cp build/mlfs $(DESTDIR)$(BINDIR)/mlfs
+	cp -R recipes patches abi-profiles book $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf build
+
+.PHONY: all deps check check-toolchain demo install clean

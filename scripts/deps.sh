@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install every Debian package that building mlfs, running its tests and
+# building the demo need. Idempotent: when all are installed it only asks dpkg.
+# Usage: scripts/deps.sh [--print]   (--print lists the packages and exits)
+set -euo pipefail
+
+pkgs=(
+	# the orchestrator's libraries (DESIGN §3) and its hash functions
+	pkg-config libuv1-dev libjansson-dev libcurl4-openssl-dev libarchive-dev
+	libgit2-dev libssl-dev libcmocka-dev
+	# compilers for the three ABIs
+	gcc g++ make gcc-multilib g++-multilib binutils
+	# what the tests and real recipes use
+	busybox shellcheck file m4 perl python3 xz-utils bzip2 zstd lzip gzip
+	patch git ca-certificates dpkg-dev
+)
+
+if [ "${1:-}" = --print ]; then
+	printf '%s\n' "${pkgs[@]}"
+	exit 0
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$s" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null; then
+		sudo="sudo"
+	else
+		echo "deps: missing packages and not root: ${missing[*]}" >&2
+		exit 1
+	fi
+else
+	sudo=""
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
