@@ -12,7 +12,7 @@ CFLAGS   = -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unus
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CPPFLAGS = -D_GNU_SOURCE -DMLFS_DATADIR='"$(DATADIR)"' -Iorchestrator $(PKGCFLAGS)
+CPPFLAGS = -DMLFS_DATADIR='"$(DATADIR)"' -iquote orchestrator -iquote tests/unit $(PKGCFLAGS)
 LDLIBS   = $(PKGLIBS)
 
 SRC  = $(filter-out orchestrator/main.c,$(wildcard orchestrator/*.c))

@@ -38,7 +38,7 @@ struct patch {
 
 /* a multilib merge rule: files matching glob are handled by action */
 struct mrule {
-	char *glob;    /* fnmatch pattern on the path in the root, e.g. "/usr/bin/*" */
+	char *glob;    /* fnmatch pattern on the path in the root, e.g. "/usr/share/man/..." */
 	char *action;  /* "primary" (the primary ABI's copy wins), "wrap" (header wrapper),
 	                  "ignore" (not installed), "per-abi" (each ABI's copy kept beside) */
 };

@@ -83,6 +83,9 @@ int endswith(const char *s, const char *suffix);
 int startswith(const char *s, const char *prefix);
 /* monotonic time in nanoseconds */
 unsigned long long nowns(void);
+/* run argv (PATH searched) in cwd (NULL: here) with stdin from /dev/null and
+   wait for it alone; returns its exit status, 128+signal, or -1 when it cannot start */
+int runwait(char *const argv[], const char *cwd);
 /* edit distance between two short strings, for "did you mean" */
 int editdist(const char *a, const char *b);
 

@@ -1,0 +1,58 @@
+/* graph: (recipe, ABI) nodes, their dependencies (DESIGN §4), order and keys */
+#ifndef MLFS_GRAPH_H
+#define MLFS_GRAPH_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "hash.h"
+#include "util.h"
+
+struct abi;
+struct profiles;
+struct recipe;
+struct recipeset;
+
+struct node {
+	char *name;            /* "gmp:32"; owned */
+	struct recipe *r;      /* borrowed from the recipe set */
+	const struct abi *abi; /* borrowed from the profiles */
+	struct node **deps;    /* what must be merged first; array owned, nodes borrowed */
+	size_t ndeps;
+	struct node **users;   /* the reverse edges */
+	size_t nusers;
+	size_t index;          /* position in topological order */
+	char key[HASH_HEXMAX]; /* signature: recipe, profile, layout, options, deps' keys */
+	int mark;              /* scratch for walks */
+	void *data;            /* the scheduler's per-node state */
+};
+
+struct graph {
+	struct node **nodes;   /* in a topological order that keeps book order; owned */
+	size_t n;
+	struct strv abis;      /* requested ABIs, primary first */
+	const char *primary;   /* borrowed */
+};
+
+/* build the nodes for the requested ABIs; errors (a dependency not built for a
+   needed ABI, a cycle naming every node of it) are printed; -1 on error */
+int graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p,
+	const struct strv *abis);
+/* compute every node's key; opts is a text of the options that reach the build */
+void graph_keys(struct graph *g, const struct profiles *p, const char *opts);
+/* the node called name ("gmp:32"), or NULL; borrowed */
+struct node *graph_get(const struct graph *g, const char *name);
+/* mark (mark = 1) the nodes selected by spec: "gmp" (every ABI) or "gmp:32";
+   -1 with a message when nothing matches */
+int graph_select(struct graph *g, const char *spec);
+/* mark every node that depends on a marked one */
+void graph_mark_users(struct graph *g);
+/* clear every mark */
+void graph_unmark(struct graph *g);
+/* print the order, one node a line */
+void graph_print(const struct graph *g, FILE *f);
+/* print the graph in graphviz dot */
+void graph_dot(const struct graph *g, FILE *f);
+/* free what g owns */
+void graph_release(struct graph *g);
+
+#endif

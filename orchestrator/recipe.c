@@ -1,0 +1,577 @@
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hash.h"
+#include "jdoc.h"
+#include "profile.h"
+#include "recipe.h"
+#include "util.h"
+
+static const char *const stages[NSTAGES] = {"cross", "temp", "chroot", "system"};
+
+static const char *const topkeys[] = {
+	"name", "version", "description", "stage", "order", "abis", "one_pass",
+	"deps_complete", "check_cross", "depends", "sources", "patches", "env",
+	"multilib", NULL,
+};
+static const char *const srckeys[] = {
+	"url", "sha256", "md5", "mirrors", "git", "commit", "path", "name", NULL,
+};
+static const char *const patchkeys[] = {"file", "sha256", "md5", NULL};
+static const char *const mlkeys[] = {
+	"relocate", "chost_tools", "wrap_headers", "rules", NULL,
+};
+static const char *const actions[] = {"primary", "wrap", "ignore", "per-abi", NULL};
+
+const char *
+stage_name(enum stage s)
+{
+	return s < NSTAGES ? stages[s] : "?";
+}
+
+int
+stage_parse(const char *s)
+{
+	for (int i = 0; i < NSTAGES; i++)
+		if (!strcmp(stages[i], s))
+			return i;
+	return -1;
+}
+
+static int
+ishex(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (; *s; s++)
+		if (!isxdigit((unsigned char)*s) || isupper((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* read a checksum member ("sha256" or "md5") of obj into alg/sum */
+static int
+parsesum(const struct jdoc *d, const char *path, json_t *obj, enum hashalg *alg, char *sum,
+	const char *what)
+{
+	const char *s256, *smd5;
+
+	if (jdoc_str(d, path, obj, "sha256", 0, &s256) < 0 ||
+	    jdoc_str(d, path, obj, "md5", 0, &smd5) < 0)
+		return -1;
+	if (!s256 && !smd5)
+		return jdoc_error(d, path, "%s has no checksum: add 'sha256' (or 'md5')", what);
+	*alg = s256 ? HASH_SHA256 : HASH_MD5;
+	const char *s = s256 ? s256 : smd5;
+	if (!ishex(s, hashlen(*alg))) {
+		char *sub = jpath_key(path, s256 ? "sha256" : "md5");
+		jdoc_error(d, sub, "'%s' is not a %s checksum (%zu lowercase hex digits)",
+			s, hashname(*alg), hashlen(*alg));
+		free(sub);
+		return -1;
+	}
+	strcpy(sum, s);
+	return 0;
+}
+
+static int
+parsesource(struct recipe *r, const struct jdoc *d, const char *path, json_t *o, struct source *s)
+{
+	const char *url, *git, *commit, *p, *name;
+
+	if (jdoc_keys(d, path, o, srckeys) < 0)
+		return -1;
+	if (jdoc_str(d, path, o, "url", 0, &url) < 0 || jdoc_str(d, path, o, "git", 0, &git) < 0 ||
+	    jdoc_str(d, path, o, "commit", 0, &commit) < 0 || jdoc_str(d, path, o, "path", 0, &p) < 0 ||
+	    jdoc_str(d, path, o, "name", 0, &name) < 0)
+		return -1;
+	if (!!url + !!git + !!p != 1)
+		return jdoc_error(d, path, "a source needs exactly one of 'url', 'git' or 'path'");
+	if (url) {
+		s->kind = SRC_URL;
+		s->url = xstrdup(url);
+		if (jdoc_strlist(d, path, o, "mirrors", 0, &s->mirrors) < 0)
+			return -1;
+		if (parsesum(d, path, o, &s->alg, s->sum, "source") < 0)
+			return -1;
+		const char *base = strrchr(url, '/');
+		s->fname = xstrdup(name ? name : base && base[1] ? base + 1 : url);
+	} else if (git) {
+		s->kind = SRC_GIT;
+		s->url = xstrdup(git);
+		if (!commit)
+			return jdoc_error(d, path, "git source '%s' has no pinned 'commit'", git);
+		if (!ishex(commit, 40)) {
+			char *sub = jpath_key(path, "commit");
+			jdoc_error(d, sub, "commit '%s' is not a full 40-digit hash", commit);
+			free(sub);
+			return -1;
+		}
+		s->commit = xstrdup(commit);
+		s->fname = xstrdup(name ? name : r->name);
+	} else {
+		s->kind = SRC_PATH;
+		if (p[0] == '/' || strstr(p, ".."))
+			return jdoc_error(d, path, "path '%s' must stay inside the recipe directory", p);
+		s->path = pathjoin(r->dir, p);
+		s->fname = xstrdup(name ? name : p);
+		if (!exists(s->path))
+			return jdoc_error(d, path, "source path '%s' does not exist", s->path);
+	}
+	if ((commit && !git))
+		return jdoc_error(d, path, "'commit' goes with 'git'");
+	return 0;
+}
+
+static int
+parsesources(struct recipe *r, const struct jdoc *d, json_t *v)
+{
+	size_t i;
+	json_t *e;
+	int rc = 0;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return jdoc_error(d, "sources", "key 'sources' must be an array, not %s", jdoc_type(v));
+	r->sources = xcalloc(json_array_size(v), sizeof(*r->sources));
+	json_array_foreach(v, i, e) {
+		char *path = jpath_index("sources", i);
+		struct source *s = &r->sources[r->nsources++];
+		s->unpack = i == 0;
+		if (parsesource(r, d, path, e, s) < 0)
+			rc = -1;
+		free(path);
+	}
+	return rc;
+}
+
+static int
+parsepatches(struct recipe *r, const struct jdoc *d, json_t *v, const char *patchdir)
+{
+	size_t i;
+	json_t *e;
+	int rc = 0;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return jdoc_error(d, "patches", "key 'patches' must be an array, not %s", jdoc_type(v));
+	r->patches = xcalloc(json_array_size(v), sizeof(*r->patches));
+	json_array_foreach(v, i, e) {
+		char *path = jpath_index("patches", i);
+		struct patch *p = &r->patches[r->npatches];
+		const char *file;
+		char have[HASH_HEXMAX];
+
+		if (jdoc_keys(d, path, e, patchkeys) < 0 || jdoc_str(d, path, e, "file", 1, &file) < 0 ||
+		    parsesum(d, path, e, &p->alg, p->sum, "patch") < 0) {
+			rc = -1;
+		} else if (file[0] == '/' || strstr(file, "..")) {
+			rc = jdoc_error(d, path, "patch '%s' must be a path under patches/", file);
+		} else {
+			p->rel = xstrdup(file);
+			p->file = pathjoin(patchdir, file);
+			r->npatches++;
+			if (!exists(p->file))
+				rc = jdoc_error(d, path, "patch '%s' does not exist", p->file);
+			else if (hashfile(p->alg, p->file, have) < 0)
+				rc = -1;
+			else if (strcmp(have, p->sum))
+				rc = jdoc_error(d, path, "patch '%s' has %s %s, expected %s",
+					file, hashname(p->alg), have, p->sum);
+		}
+		free(path);
+	}
+	return rc;
+}
+
+static int
+parsemultilib(struct recipe *r, const struct jdoc *d, json_t *v)
+{
+	json_t *rules, *e;
+	const char *key;
+	int rc = 0;
+
+	if (!v)
+		return 0;
+	if (jdoc_keys(d, "multilib", v, mlkeys) < 0)
+		return -1;
+	rc |= jdoc_bool(d, "multilib", v, "relocate", &r->relocate);
+	rc |= jdoc_strlist(d, "multilib", v, "chost_tools", 0, &r->chost_tools);
+	rc |= jdoc_strlist(d, "multilib", v, "wrap_headers", 0, &r->wrap_headers);
+	rules = json_object_get(v, "rules");
+	if (rules && !json_is_object(rules))
+		return jdoc_error(d, "multilib.rules", "key 'multilib.rules' must be an object");
+	if (rules) {
+		r->rules = xcalloc(json_object_size(rules), sizeof(*r->rules));
+		json_object_foreach(rules, key, e) {
+			char *sub = jpath_key("multilib.rules", key);
+			size_t i;
+			for (i = 0; actions[i] && json_is_string(e); i++)
+				if (!strcmp(actions[i], json_string_value(e)))
+					break;
+			if (!json_is_string(e) || !actions[i])
+				rc = jdoc_error(d, sub, "rule '%s' must be one of primary, wrap, ignore, per-abi", key);
+			else
+				r->rules[r->nrules++] = (struct mrule){xstrdup(key), xstrdup(actions[i])};
+			free(sub);
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+static int
+parseabis(struct recipe *r, const struct jdoc *d, json_t *v, const struct profiles *p)
+{
+	if (!v) {
+		/* built for the primary ABI only */
+		strvadd(&r->abis, p && p->layout.primary ? p->layout.primary : "64");
+		return 0;
+	}
+	if (json_is_string(v)) {
+		if (strcmp(json_string_value(v), "all"))
+			return jdoc_error(d, "abis", "key 'abis' must be \"all\" or a list of ABI names");
+		r->allabis = 1;
+		return 0;
+	}
+	if (jdoc_strlist(d, "", d->root, "abis", 0, &r->abis) < 0)
+		return -1;
+	if (!r->abis.n)
+		return jdoc_error(d, "abis", "key 'abis' must not be empty");
+	for (size_t i = 0; i < r->abis.n; i++) {
+		if (p && !abi_get(p, r->abis.v[i])) {
+			char *sub = jpath_index("abis", i);
+			jdoc_error(d, sub, "unknown ABI '%s'", r->abis.v[i]);
+			free(sub);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+parseenv(struct recipe *r, const struct jdoc *d, json_t *v)
+{
+	const char *key;
+	json_t *e;
+	int rc = 0;
+
+	if (!v)
+		return 0;
+	if (!json_is_object(v))
+		return jdoc_error(d, "env", "key 'env' must be an object");
+	json_object_foreach(v, key, e) {
+		char *sub = jpath_key("env", key);
+		int ok = *key && (isalpha((unsigned char)*key) || *key == '_');
+		for (const char *c = key; *c; c++)
+			ok &= isalnum((unsigned char)*c) || *c == '_';
+		if (!ok)
+			rc = jdoc_error(d, sub, "'%s' is not a valid variable name", key);
+		else if (!json_is_string(e))
+			rc = jdoc_error(d, sub, "key '%s' must be a string", sub);
+		else
+			strvtake(&r->env, xasprintf("%s=%s", key, json_string_value(e)));
+		free(sub);
+	}
+	return rc;
+}
+
+/* list the functions build.sh defines ("name() {" or "function name") */
+static void
+scansteps(struct recipe *r, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *s = p, *e;
+		int kw = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!strncmp(s, "function ", 9)) {
+			s += 9;
+			kw = 1;
+		}
+		e = s;
+		while (isalnum((unsigned char)*e) || *e == '_')
+			e++;
+		const char *q = e;
+		while (*q == ' ')
+			q++;
+		if (e > s && ((q[0] == '(' && q[1] == ')') || (kw && (*q == '{' || *q == '\n')))) {
+			char *name = strndup(s, e - s);
+			if (strvfind(&r->steps, name) < 0)
+				strvtake(&r->steps, name);
+			else
+				free(name);
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+}
+
+static int
+parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const struct profiles *p)
+{
+	json_t *o = d->root, *v;
+	const char *s;
+	int rc = 0;
+
+	if (jdoc_keys(d, "", o, topkeys) < 0)
+		return -1;
+	if (jdoc_str(d, "", o, "name", 1, &s) < 0)
+		return -1;
+	const char *base = strrchr(r->dir, '/') + 1;
+	if (strcmp(s, base))
+		return jdoc_error(d, "name", "recipe name '%s' differs from its directory '%s'", s, base);
+	r->name = xstrdup(s);
+	if (jdoc_str(d, "", o, "version", 1, &s) < 0)
+		return -1;
+	r->version = xstrdup(s);
+	if (jdoc_str(d, "", o, "description", 0, &s) < 0)
+		return -1;
+	r->desc = xstrdup(s ? s : "");
+	if (jdoc_str(d, "", o, "stage", 1, &s) < 0)
+		return -1;
+	if (stage_parse(s) < 0)
+		return jdoc_error(d, "stage", "unknown stage '%s' (cross, temp, chroot or system)", s);
+	r->stage = stage_parse(s);
+	v = json_object_get(o, "order");
+	if (v && !json_is_integer(v))
+		return jdoc_error(d, "order", "key 'order' must be an integer");
+	r->order = v ? json_integer_value(v) : 0;
+	rc |= parseabis(r, d, json_object_get(o, "abis"), p);
+	rc |= jdoc_bool(d, "", o, "one_pass", &r->onepass);
+	rc |= jdoc_bool(d, "", o, "deps_complete", &r->depscomplete);
+	rc |= jdoc_bool(d, "", o, "check_cross", &r->checkcross);
+	rc |= jdoc_strlist(d, "", o, "depends", 0, &r->depends);
+	rc |= parsesources(r, d, json_object_get(o, "sources"));
+	rc |= parsepatches(r, d, json_object_get(o, "patches"), patchdir);
+	rc |= parseenv(r, d, json_object_get(o, "env"));
+	rc |= parsemultilib(r, d, json_object_get(o, "multilib"));
+	return rc ? -1 : 0;
+}
+
+/* the recipe's own hash: its files, its patches and its sources' identities */
+static int
+recipehash(struct recipe *r)
+{
+	struct hasher *h = hashnew(HASH_SHA256);
+	char tree[HASH_HEXMAX];
+	int rc = 0;
+
+	hashstr(h, "recipe-v1");
+	rc |= hashfilein(h, r->file);
+	hashstr(h, "build.sh");
+	rc |= hashfilein(h, r->script);
+	for (size_t i = 0; i < r->npatches; i++) {
+		hashstr(h, r->patches[i].rel);
+		hashstr(h, r->patches[i].sum);
+	}
+	for (size_t i = 0; i < r->nsources; i++) {
+		struct source *s = &r->sources[i];
+		hashstr(h, s->url ? s->url : s->fname);
+		if (s->kind == SRC_URL) {
+			hashstr(h, s->sum);
+		} else if (s->kind == SRC_GIT) {
+			hashstr(h, s->commit);
+		} else {
+			rc |= hashtree(s->path, tree);
+			hashstr(h, tree);
+		}
+	}
+	hashend(h, r->hash);
+	return rc;
+}
+
+int
+recipe_load(struct recipe *r, const char *dir, const char *patchdir, const struct profiles *p)
+{
+	struct jdoc d;
+	char *text;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->dir = abspath(dir);
+	r->file = pathjoin(r->dir, "recipe.json");
+	r->script = pathjoin(r->dir, "build.sh");
+	if (jdoc_load(&d, r->file) < 0) {
+		jdoc_release(&d);
+		return -1;
+	}
+	rc = parsetop(r, &d, patchdir, p);
+	jdoc_release(&d);
+	if (rc < 0)
+		return -1;
+	text = readfile(r->script, NULL);
+	if (!text)
+		return error("recipe '%s' has no build script: cannot read '%s':", r->name, r->script);
+	scansteps(r, text);
+	free(text);
+	return recipehash(r);
+}
+
+static int
+recipecmp(const void *a, const void *b)
+{
+	const struct recipe *x = a, *y = b;
+
+	if (x->stage != y->stage)
+		return (int)x->stage - (int)y->stage;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* every "depends" entry names a recipe and, when pinned, an ABI it is built for */
+static int
+checkdeps(struct recipeset *rs, const struct profiles *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		struct recipe *r = &rs->r[i];
+		for (size_t j = 0; j < r->depends.n; j++) {
+			char *dep = xstrdup(r->depends.v[j]), *colon = strchr(dep, ':');
+			char *path = jpath_index("depends", j);
+			int line = 1, col = 1;
+			struct jdoc full;
+
+			if (colon)
+				*colon++ = '\0';
+			if (jdoc_load(&full, r->file) == 0)
+				jdoc_where(&full, path, &line, &col);
+			jdoc_release(&full);
+			if (!recipe_get(rs, dep))
+				rc = error("%s:%d:%d: unknown dependency '%s' in '%s'", r->file, line, col,
+					dep, path);
+			else if (colon && p && !abi_get(p, colon))
+				rc = error("%s:%d:%d: unknown ABI '%s' in dependency '%s'", r->file, line, col,
+					colon, r->depends.v[j]);
+			else if (!strcmp(dep, r->name))
+				rc = error("%s:%d:%d: recipe '%s' depends on itself", r->file, line, col, dep);
+			free(path);
+			free(dep);
+		}
+	}
+	return rc;
+}
+
+int
+recipes_load(struct recipeset *rs, const char *dir, const char *patchdir, const struct profiles *p)
+{
+	DIR *d;
+	struct dirent *e;
+	struct strv names = {0};
+	int rc = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->dir = abspath(dir);
+	rs->patchdir = abspath(patchdir);
+	d = opendir(rs->dir);
+	if (!d)
+		return error("cannot open recipe directory '%s':", rs->dir);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *sub = pathjoin(rs->dir, e->d_name), *rj = pathjoin(sub, "recipe.json");
+		if (exists(rj))
+			strvadd(&names, sub);
+		free(rj);
+		free(sub);
+	}
+	closedir(d);
+	rs->r = xcalloc(names.n, sizeof(*rs->r));
+	for (size_t i = 0; i < names.n; i++) {
+		if (recipe_load(&rs->r[rs->n], names.v[i], rs->patchdir, p) < 0) {
+			recipe_release(&rs->r[rs->n]);
+			rc = -1;
+			continue;
+		}
+		rs->n++;
+	}
+	strvfree(&names);
+	if (rs->n)
+		qsort(rs->r, rs->n, sizeof(*rs->r), recipecmp);
+	if (rc == 0)
+		rc = checkdeps(rs, p);
+	return rc;
+}
+
+struct recipe *
+recipe_get(const struct recipeset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (!strcmp(rs->r[i].name, name))
+			return &rs->r[i];
+	return NULL;
+}
+
+int
+recipe_has_abi(const struct recipe *r, const char *abi)
+{
+	return r->allabis || strvfind(&r->abis, abi) >= 0;
+}
+
+int
+recipe_defines(const struct recipe *r, const char *name)
+{
+	return strvfind(&r->steps, name) >= 0;
+}
+
+static void
+sourcerelease(struct source *s)
+{
+	free(s->url);
+	strvfree(&s->mirrors);
+	free(s->commit);
+	free(s->path);
+	free(s->fname);
+}
+
+void
+recipe_release(struct recipe *r)
+{
+	free(r->name);
+	free(r->version);
+	free(r->desc);
+	free(r->dir);
+	free(r->file);
+	free(r->script);
+	strvfree(&r->abis);
+	strvfree(&r->depends);
+	for (size_t i = 0; i < r->nsources; i++)
+		sourcerelease(&r->sources[i]);
+	free(r->sources);
+	for (size_t i = 0; i < r->npatches; i++) {
+		free(r->patches[i].file);
+		free(r->patches[i].rel);
+	}
+	free(r->patches);
+	strvfree(&r->env);
+	strvfree(&r->chost_tools);
+	strvfree(&r->wrap_headers);
+	for (size_t i = 0; i < r->nrules; i++) {
+		free(r->rules[i].glob);
+		free(r->rules[i].action);
+	}
+	free(r->rules);
+	strvfree(&r->steps);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+recipes_release(struct recipeset *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		recipe_release(&rs->r[i]);
+	free(rs->r);
+	free(rs->dir);
+	free(rs->patchdir);
+	memset(rs, 0, sizeof(*rs));
+}

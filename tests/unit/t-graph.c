@@ -1,0 +1,221 @@
+/* t-graph: the dependency rules of DESIGN §4, cycles, selection and keys */
+#include "unit.h"
+#include "graph.h"
+#include "profile.h"
+#include "recipe.h"
+#include "util.h"
+
+static struct profiles prof;
+
+static int
+setup(void **state)
+{
+	return profiles_load(&prof, "abi-profiles", "lfs");
+}
+
+static int
+teardown(void **state)
+{
+	profiles_release(&prof);
+	return 0;
+}
+
+static void
+recipe(const char *dir, const char *name, const char *extra)
+{
+	char rel[256], text[1024];
+
+	snprintf(rel, sizeof(rel), "%s/recipe.json", name);
+	snprintf(text, sizeof(text), "{\"name\": \"%s\", \"version\": \"1\"%s%s}\n", name,
+		*extra ? ", " : "", extra);
+	unit_write(dir, rel, text);
+	snprintf(rel, sizeof(rel), "%s/build.sh", name);
+	unit_write(dir, rel, "build() { :; }\n");
+}
+
+static int
+deps_of(struct graph *g, const char *node, const char *want)
+{
+	struct node *n = graph_get(g, node);
+	struct buf b = {0};
+	int ok;
+
+	assert_non_null(n);
+	for (size_t i = 0; i < n->ndeps; i++)
+		bufprintf(&b, "%s%s", i ? " " : "", n->deps[i]->name);
+	ok = !strcmp(b.s ? b.s : "", want);
+	if (!ok)
+		print_message("deps of %s: got '%s', want '%s'\n", node, b.s ? b.s : "", want);
+	buffree(&b);
+	return ok;
+}
+
+static void
+load(const char *dir, const char *abis, struct recipeset *rs, struct graph *g, int want)
+{
+	struct strv sv = {0};
+	char *s = strdup(abis), *save, *t;
+
+	for (t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		strvadd(&sv, t);
+	free(s);
+	assert_int_equal(recipes_load(rs, dir, dir, &prof), 0);
+	assert_int_equal(graph_build(g, rs, &prof, &sv), want);
+	strvfree(&sv);
+}
+
+static void
+test_rules(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "a", "\"stage\": \"system\", \"abis\": \"all\"");
+	recipe(dir, "b", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"a\"]");
+	recipe(dir, "c", "\"stage\": \"system\", \"depends\": [\"a\"]");
+	recipe(dir, "d", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"c\"]");
+	recipe(dir, "e", "\"stage\": \"system\", \"one_pass\": true, \"depends\": [\"a\"]");
+	recipe(dir, "f", "\"stage\": \"system\", \"depends\": [\"a:32\"]");
+	recipe(dir, "t", "\"stage\": \"temp\", \"abis\": \"all\"");
+	load(dir, "32,64,x32", &rs, &g, 0);
+	assert_string_equal(g.abis.v[0], "64");
+	assert_true(deps_of(&g, "b:32", "a:32 t:64 t:32 t:x32"));
+	assert_true(deps_of(&g, "c:64", "a:64 t:64 t:32 t:x32"));
+	assert_null(graph_get(&g, "c:32"));
+	/* d:32 falls back to c on the primary ABI */
+	assert_true(deps_of(&g, "d:32", "c:64 t:64 t:32 t:x32"));
+	/* a one-pass recipe waits for every ABI of its dependency */
+	assert_true(deps_of(&g, "e:64", "a:64 a:32 a:x32 t:64 t:32 t:x32"));
+	assert_null(graph_get(&g, "e:32"));
+	assert_true(deps_of(&g, "f:64", "a:32 t:64 t:32 t:x32"));
+	assert_true(deps_of(&g, "t:32", ""));
+	/* topological order */
+	for (size_t i = 0; i < g.n; i++)
+		for (size_t k = 0; k < g.nodes[i]->ndeps; k++)
+			assert_true(g.nodes[i]->deps[k]->index < i);
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+static void
+test_book_order(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "p1", "\"stage\": \"system\", \"order\": 804, \"abis\": \"all\"");
+	recipe(dir, "p2", "\"stage\": \"system\", \"order\": 805, \"abis\": \"all\"");
+	recipe(dir, "p3", "\"stage\": \"system\", \"order\": 806, \"deps_complete\": true");
+	recipe(dir, "p4", "\"stage\": \"system\", \"order\": 807");
+	load(dir, "32,64", &rs, &g, 0);
+	assert_true(deps_of(&g, "p2:64", "p1:64"));
+	assert_true(deps_of(&g, "p2:32", ""));
+	assert_true(deps_of(&g, "p3:64", ""));
+	assert_true(deps_of(&g, "p4:64", "p3:64"));
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+static void
+test_cycle(void **state)
+{
+	char *dir = unit_tmpdir(), *err;
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "x", "\"stage\": \"system\", \"depends\": [\"y\"]");
+	recipe(dir, "y", "\"stage\": \"system\", \"depends\": [\"z\"]");
+	recipe(dir, "z", "\"stage\": \"system\", \"depends\": [\"x\"]");
+	unit_capture_begin();
+	load(dir, "64", &rs, &g, -1);
+	err = unit_capture_end();
+	assert_contains(err, "dependency cycle: 'x:64' -> 'y:64' -> 'z:64' -> 'x:64'");
+	free(err);
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+static void
+test_missing_abi(void **state)
+{
+	char *dir = unit_tmpdir(), *err;
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "a", "\"stage\": \"system\", \"abis\": [\"32\"]");
+	recipe(dir, "b", "\"stage\": \"system\", \"abis\": [\"x32\"], \"depends\": [\"a\"]");
+	unit_capture_begin();
+	load(dir, "32,64,x32", &rs, &g, -1);
+	err = unit_capture_end();
+	assert_contains(err, "'b:x32' depends on 'a', which is built neither for ABI 'x32' nor for '64'");
+	free(err);
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+static void
+test_select_and_keys(void **state)
+{
+	char *dir = unit_tmpdir(), keys[16][65], path[4200];
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "a", "\"stage\": \"system\", \"abis\": \"all\"");
+	recipe(dir, "b", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"a\"]");
+	recipe(dir, "c", "\"stage\": \"system\", \"abis\": \"all\"");
+	load(dir, "32,64", &rs, &g, 0);
+	graph_keys(&g, &prof, "opts");
+	assert_int_equal(g.n, 6);
+	for (size_t i = 0; i < g.n; i++)
+		strcpy(keys[i], g.nodes[i]->key);
+	assert_int_equal(graph_select(&g, "a:32"), 0);
+	graph_mark_users(&g);
+	assert_true(graph_get(&g, "b:32")->mark);
+	assert_false(graph_get(&g, "b:64")->mark);
+	assert_false(graph_get(&g, "c:32")->mark);
+	graph_unmark(&g);
+	unit_capture_begin();
+	assert_int_equal(graph_select(&g, "nosuch"), -1);
+	free(unit_capture_end());
+	graph_release(&g);
+	recipes_release(&rs);
+	/* editing a's build.sh changes a's and b's keys, not c's */
+	snprintf(path, sizeof(path), "a/build.sh");
+	unit_write(dir, path, "build() { echo changed; }\n");
+	load(dir, "32,64", &rs, &g, 0);
+	graph_keys(&g, &prof, "opts");
+	for (size_t i = 0; i < g.n; i++) {
+		const char *name = g.nodes[i]->r->name;
+		if (!strcmp(name, "c"))
+			assert_string_equal(keys[i], g.nodes[i]->key);
+		else
+			assert_string_not_equal(keys[i], g.nodes[i]->key);
+	}
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_book_order),
+		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_missing_abi),
+		cmocka_unit_test(test_select_and_keys),
+	};
+	return cmocka_run_group_tests_name("graph", tests, setup, teardown);
+}
