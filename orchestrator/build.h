@@ -1,0 +1,52 @@
+/* build: runs a build of the graph on a libuv loop: sources, steps in bash with
+   the DESIGN §5 environment, one log per node, staging, merge, journal */
+#ifndef MLFS_BUILD_H
+#define MLFS_BUILD_H
+
+#include "util.h"
+
+struct graph;
+struct profiles;
+struct recipeset;
+
+enum { JSMODE_PIPE, JSMODE_FIFO };
+
+/* options of a build; strings are owned by whoever filled them (main) */
+struct buildopts {
+	char *state;          /* state dir, absolute */
+	char *root;           /* host mode: install root, absolute; NULL: none */
+	char *lfs;            /* $LFS, absolute; NULL: none */
+	char *recipes;        /* recipes dir */
+	char *patches;        /* patches dir */
+	char *profiles;       /* abi-profiles dir */
+	char *layout;         /* layout name */
+	struct strv abis;     /* requested ABIs */
+	struct strv srcover;  /* "PKG=DIR" local source trees */
+	struct strv mirrors;  /* --mirror base urls */
+	int jobs;             /* -j */
+	int keep;             /* -k: failures before no new node starts */
+	int quiet;
+	int nocheck;          /* skip every check step */
+	int offline;
+	int keepbuild;        /* keep build trees of merged nodes */
+	int jsmode;           /* JSMODE_PIPE or JSMODE_FIFO */
+	char *fromstep;       /* restart failed nodes at this step */
+};
+
+/* the paths of a node's state */
+char *build_srcdir(const struct buildopts *o, const char *node);
+char *build_stagedir(const struct buildopts *o, const char *node);
+char *build_logpath(const struct buildopts *o, const char *node);
+/* text of the options that reach the build, for node keys */
+char *build_keyopts(const struct buildopts *o);
+/* fetch and verify the sources of the marked nodes of g; 0 or 1 */
+int build_fetch(const struct buildopts *o, struct graph *g);
+/* remove package pkg's files from the root and forget its nodes; -1 on error */
+int build_uninstall(const struct buildopts *o, struct profiles *p, struct graph *g,
+	const char *pkg);
+/* build the marked nodes of g (mark = 1); the rest must be done already;
+   returns the exit status: 0, 1 (a failure) or 128+signal */
+int build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs,
+	struct graph *g);
+
+#endif

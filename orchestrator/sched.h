@@ -1,0 +1,93 @@
+/* sched: runs the graph's nodes in dependency order, -j at once, through a
+   runner (the real one spawns processes; tests use a fake one) */
+#ifndef MLFS_SCHED_H
+#define MLFS_SCHED_H
+
+#include <stddef.h>
+#include "util.h"
+
+struct graph;
+struct journal;
+struct node;
+
+enum nstate {
+	N_SKIP,     /* not part of this run */
+	N_DONE,     /* merged (now or by an earlier run with the same key) */
+	N_WAIT,     /* waits for dependencies */
+	N_READY,    /* may start when a slot is free */
+	N_RUN,      /* running a step, unpacking or merging */
+	N_FAILED,   /* a step failed */
+	N_BLOCKED,  /* a dependency failed */
+	N_STOPPED,  /* interrupted */
+};
+
+/* the scheduler's state of one node (node->data) */
+struct nrun {
+	enum nstate st;
+	size_t nblock;          /* dependencies not yet done */
+	struct strv steps;      /* the steps to run, in order */
+	size_t step;            /* index of the running or next step */
+	char *why;              /* why it runs: "never built", "recipe changed", ... */
+	unsigned long long t0;  /* start, ns */
+	unsigned long long tstep;  /* start of the current step, ns */
+	int status;             /* the failed step's exit status (-signal when killed) */
+	int holds;              /* 1 while it holds a slot */
+};
+
+/* what a runner does for the scheduler; every call returns 0 or -1 */
+struct runner {
+	void *ctx;
+	/* prepare n for its first step (fresh unpack) and fill steps */
+	int (*begin)(void *ctx, struct node *n, struct strv *steps);
+	/* start step of n; later call sched_stepdone from the event loop */
+	int (*start)(void *ctx, struct node *n, const char *step);
+	/* all steps done: merge n into the root */
+	int (*finish)(void *ctx, struct node *n);
+	/* n is merged and journaled: its staging dir may go (may be NULL) */
+	void (*after)(void *ctx, struct node *n);
+	/* send sig to every running step */
+	void (*killall)(void *ctx, int sig);
+	/* take a slot (1 taken, 0 none free now); NULL: the scheduler counts -j itself */
+	int (*acquire)(void *ctx);
+	/* give a slot back */
+	void (*release)(void *ctx);
+	/* a node changed state or step: for the status line */
+	void (*progress)(void *ctx, struct node *n);
+};
+
+struct sched {
+	struct graph *g;      /* borrowed */
+	struct journal *j;    /* borrowed; NULL: nothing recorded */
+	struct runner *run;   /* borrowed */
+	int maxjobs;          /* -j */
+	int maxfail;          /* -k: stop starting after this many failures */
+	int nrun;             /* nodes holding a slot */
+	int nfail;
+	int stopping;         /* no new nodes start */
+	int signal;           /* the signal that interrupted the build, or 0 */
+	size_t ndone, ntodo;  /* progress counters of this run */
+	struct nrun *runs;    /* one per node, owned */
+	const char *fromstep; /* restart failed nodes at this step (borrowed) */
+};
+
+/* set up s for g: a node runs when mark is set on it; the others count as done.
+   The caller sets mark on the nodes to build. */
+void sched_init(struct sched *s, struct graph *g, struct journal *j, struct runner *run,
+	int maxjobs, int maxfail);
+/* start every node that can start now; called at start, after each completion
+   and when a slot may have become free */
+void sched_pump(struct sched *s);
+/* a step of n ended with status (0 ok, >0 exit status, <0 -signal) */
+void sched_stepdone(struct sched *s, struct node *n, int status);
+/* stop starting nodes and signal the running ones */
+void sched_interrupt(struct sched *s, int sig);
+/* 1 when nothing runs and nothing more can start */
+int sched_finished(const struct sched *s);
+/* the state of n */
+struct nrun *sched_state(const struct sched *s, const struct node *n);
+/* name of a node state ("done") */
+const char *sched_stname(enum nstate st);
+/* free what s owns */
+void sched_release(struct sched *s);
+
+#endif
