@@ -63,9 +63,10 @@ sched_init(struct sched *s, struct graph *g, struct journal *j, struct runner *r
 		for (size_t k = 0; k < n->ndeps; k++)
 			if (s->runs[n->deps[k]->index].st == N_WAIT)
 				r->nblock++;
-		if (!r->nblock)
-			r->st = N_READY;
 	}
+	for (size_t i = 0; i < g->n; i++)
+		if (s->runs[i].st == N_WAIT && !s->runs[i].nblock)
+			s->runs[i].st = N_READY;
 }
 
 static int
