@@ -23,6 +23,7 @@ export TRASH
 cd "$TRASH" || exit 1
 test_count=0
 test_fail=0
+echo "# ${0##*/}: ${test_description:-}"
 trap 'test_cleanup' EXIT
 
 test_cleanup() {
