@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2034
+test_description='command line: usage, version, exit statuses'
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'version and help' '
+	"$MLFS" version | grep -q "^mlfs [0-9]" &&
+	"$MLFS" --help | grep -q "^usage: mlfs"
+'
+
+test_expect_success 'no command, unknown command and unknown option are usage errors' '
+	test_expect_code 2 "$MLFS" 2>err0 &&
+	test_expect_code 2 "$MLFS" frobnicate 2>err1 &&
+	grep -q "unknown command .frobnicate." err1 &&
+	test_expect_code 2 "$MLFS" build --frobnicate 2>err2 &&
+	test_expect_code 2 "$MLFS" build -j 0 2>err3 &&
+	grep -q "option .-j. takes a number" err3
+'
+
+test_expect_success 'log of a node that never ran' '
+	test_expect_code 1 "$MLFS" --state=st log zlib:32 2>err &&
+	grep -q "no log for .zlib:32." err
+'
+
+test_expect_success 'the installed mlfs finds its recipes and profiles' '
+	make -s -C "$TOP" install DESTDIR="$TRASH/inst" PREFIX=/opt/mlfs >/dev/null &&
+	test -x inst/opt/mlfs/bin/mlfs &&
+	test -f inst/opt/mlfs/share/mlfs/abi-profiles/x32.json &&
+	inst/opt/mlfs/bin/mlfs --state=st2 plan --abi 64 >plan &&
+	grep -q "^zlib:64$" plan
+'
+
+test_done
