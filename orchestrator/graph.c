@@ -279,6 +279,17 @@ graph_mark_users(struct graph *g)
 }
 
 void
+graph_mark_deps(struct graph *g, int value)
+{
+	for (size_t i = g->n; i-- > 0;) {
+		struct node *n = g->nodes[i];
+		for (size_t j = 0; j < n->ndeps && n->mark; j++)
+			if (!n->deps[j]->mark)
+				n->deps[j]->mark = value;
+	}
+}
+
+void
 graph_unmark(struct graph *g)
 {
 	for (size_t i = 0; i < g->n; i++)

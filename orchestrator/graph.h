@@ -44,6 +44,8 @@ struct node *graph_get(const struct graph *g, const char *name);
 /* mark (mark = 1) the nodes selected by spec: "gmp" (every ABI) or "gmp:32";
    -1 with a message when nothing matches */
 int graph_select(struct graph *g, const char *spec);
+/* mark (with value) every dependency, direct or not, of the marked nodes */
+void graph_mark_deps(struct graph *g, int value);
 /* mark every node that depends on a marked one */
 void graph_mark_users(struct graph *g);
 /* clear every mark */
