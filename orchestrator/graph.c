@@ -242,6 +242,15 @@ graph_keys(struct graph *g, const struct profiles *p, const char *opts)
 		if (n->r->onepass)
 			for (size_t j = 0; j < g->abis.n; j++)
 				hashstr(h, abi_get(p, g->abis.v[j])->hash);
+		{
+			struct hasher *o = hashnew(HASH_SHA256);
+			hashstr(o, n->name);
+			hashstr(o, n->r->hash);
+			hashstr(o, n->abi->hash);
+			hashstr(o, p->layout.hash);
+			hashstr(o, opts);
+			hashend(o, n->own);
+		}
 		for (size_t j = 0; j < n->ndeps; j++)
 			hashstr(h, n->deps[j]->key);
 		hashend(h, n->key);

@@ -22,6 +22,7 @@ struct node {
 	size_t nusers;
 	size_t index;          /* position in topological order */
 	char key[HASH_HEXMAX]; /* signature: recipe, profile, layout, options, deps' keys */
+	char own[HASH_HEXMAX]; /* the same without the dependencies: what changed? */
 	int mark;              /* scratch for walks */
 	void *data;            /* the scheduler's per-node state */
 };

@@ -55,11 +55,13 @@ slot(struct journal *j, const char *node)
 }
 
 static void
-apply(struct journal *j, const char *node, enum jevent ev, const char *key, const char *step,
-	double secs)
+apply(struct journal *j, const char *node, enum jevent ev, const char *key, const char *own,
+	const char *step, double secs)
 {
 	struct jstate *s = slot(j, node);
 
+	if (own && ev == J_START)
+		snprintf(s->own, sizeof(s->own), "%s", own);
 	s->ev = ev;
 	if (key && (ev == J_START || !s->key[0]))
 		snprintf(s->key, sizeof(s->key), "%s", key);
@@ -80,17 +82,17 @@ replayline(struct journal *j, const char *line, size_t len, size_t lineno)
 {
 	json_error_t err;
 	json_t *o = json_loadb(line, len, 0, &err);
-	const char *node, *ev, *key = NULL, *step = NULL;
+	const char *node, *ev, *key = NULL, *own = NULL, *step = NULL;
 	double secs = 0;
 	int e;
 
-	if (!o || json_unpack(o, "{s:s, s:s, s?s, s?s, s?F}", "node", &node, "ev", &ev,
-		"key", &key, "step", &step, "secs", &secs) < 0 || (e = evparse(ev)) < 0) {
+	if (!o || json_unpack(o, "{s:s, s:s, s?s, s?s, s?s, s?F}", "node", &node, "ev", &ev,
+		"key", &key, "own", &own, "step", &step, "secs", &secs) < 0 || (e = evparse(ev)) < 0) {
 		warn("corrupt journal '%s': line %zu skipped", j->path, lineno);
 		json_decref(o);
 		return -1;
 	}
-	apply(j, node, e, key, step, secs);
+	apply(j, node, e, key, own, step, secs);
 	json_decref(o);
 	return 0;
 }
@@ -173,7 +175,8 @@ journal_open(struct journal *j, const char *path)
 }
 
 static char *
-recordline(const char *node, enum jevent ev, const char *key, const char *step, double secs)
+recordline(const char *node, enum jevent ev, const char *key, const char *own, const char *step,
+	double secs)
 {
 	json_t *o = json_object();
 	char *s, *line;
@@ -182,6 +185,8 @@ recordline(const char *node, enum jevent ev, const char *key, const char *step, 
 	json_object_set_new(o, "ev", json_string(evnames[ev]));
 	if (key && *key)
 		json_object_set_new(o, "key", json_string(key));
+	if (own && *own)
+		json_object_set_new(o, "own", json_string(own));
 	if (step)
 		json_object_set_new(o, "step", json_string(step));
 	if (secs > 0)
@@ -194,11 +199,11 @@ recordline(const char *node, enum jevent ev, const char *key, const char *step, 
 	return line;
 }
 
-int
-journal_record(struct journal *j, const char *node, enum jevent ev, const char *key,
+static int
+append(struct journal *j, const char *node, enum jevent ev, const char *key, const char *own,
 	const char *step, double secs)
 {
-	char *line = recordline(node, ev, key, step, secs);
+	char *line = recordline(node, ev, key, own, step, secs);
 	size_t n = strlen(line);
 	int rc = 0;
 
@@ -206,10 +211,23 @@ journal_record(struct journal *j, const char *node, enum jevent ev, const char *
 		rc = error("cannot write journal '%s':", j->path);
 	free(line);
 	if (rc == 0) {
-		apply(j, node, ev, key, step, secs);
+		apply(j, node, ev, key, own, step, secs);
 		j->lines++;
 	}
 	return rc;
+}
+
+int
+journal_record(struct journal *j, const char *node, enum jevent ev, const char *key,
+	const char *step, double secs)
+{
+	return append(j, node, ev, key, NULL, step, secs);
+}
+
+int
+journal_start(struct journal *j, const char *node, const char *key, const char *own)
+{
+	return append(j, node, J_START, key, own, NULL, 0);
 }
 
 const struct jstate *
@@ -236,11 +254,11 @@ journal_compact(struct journal *j, int force)
 		if (s->ev == J_CLEAN)
 			continue;
 		/* a node is replayed from its start, then its last event */
-		line = recordline(s->node, J_START, s->key, NULL, 0);
+		line = recordline(s->node, J_START, s->key, s->own, NULL, 0);
 		bufputs(&b, line);
 		free(line);
 		if (s->ev != J_START) {
-			line = recordline(s->node, s->ev, s->key, s->step, s->secs);
+			line = recordline(s->node, s->ev, s->key, NULL, s->step, s->secs);
 			bufputs(&b, line);
 			free(line);
 		}

@@ -22,6 +22,7 @@ struct jstate {
 	char *node;     /* "gmp:32"; owned */
 	enum jevent ev; /* the last event */
 	char key[HASH_HEXMAX];  /* the key of the last start */
+	char own[HASH_HEXMAX];  /* the node's own hash (no dependencies) at the last start */
 	char *step;     /* the last finished (J_STEP) or failed step; owned */
 	double secs;    /* duration of the last finished run */
 };
@@ -40,6 +41,8 @@ int journal_open(struct journal *j, const char *path);
 /* append one event and fsync it; step and secs may be NULL/0; -1 on failure */
 int journal_record(struct journal *j, const char *node, enum jevent ev, const char *key,
 	const char *step, double secs);
+/* append a start event with the node's key and own hash; -1 on failure */
+int journal_start(struct journal *j, const char *node, const char *key, const char *own);
 /* the replayed state of node, or NULL; borrowed */
 const struct jstate *journal_get(const struct journal *j, const char *node);
 /* rewrite the journal with one line per node when it has grown (write, fsync, rename) */

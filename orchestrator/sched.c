@@ -174,7 +174,8 @@ begin(struct sched *s, struct node *n, struct nrun *r)
 	r->t0 = nowns();
 	r->step = 0;
 	strvfree(&r->steps);
-	jrec(s, n, J_START, NULL, 0);
+	if (s->j)
+		journal_start(s->j, n->name, n->key, n->own);
 	if (s->run->begin(s->run->ctx, n, &r->steps) < 0) {
 		fail(s, n, r, "unpack", 1);
 		return;

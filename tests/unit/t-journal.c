@@ -17,7 +17,7 @@ test_replay(void **state)
 	const struct jstate *s;
 
 	assert_int_equal(journal_open(&j, p), 0);
-	assert_int_equal(journal_record(&j, "gmp:32", J_START, "k1", NULL, 0), 0);
+	assert_int_equal(journal_start(&j, "gmp:32", "k1", "own1"), 0);
 	assert_int_equal(journal_record(&j, "gmp:32", J_STEP, "k1", "configure", 1.5), 0);
 	assert_int_equal(journal_record(&j, "gmp:32", J_FAILED, "k1", "build", 0), 0);
 	assert_int_equal(journal_record(&j, "zlib:64", J_START, "k2", NULL, 0), 0);
@@ -29,6 +29,7 @@ test_replay(void **state)
 	assert_int_equal(s->ev, J_FAILED);
 	assert_string_equal(s->step, "build");
 	assert_string_equal(s->key, "k1");
+	assert_string_equal(s->own, "own1");
 	s = journal_get(&j, "zlib:64");
 	assert_int_equal(s->ev, J_MERGED);
 	assert_true(s->secs > 2.9);
