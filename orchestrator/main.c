@@ -1,0 +1,812 @@
+/*
+ * mlfs: the command line. Options of a build are kept in $state/config.json,
+ * so that a bare `mlfs build` after a failure resumes the same build; options
+ * given on the command line replace the kept ones and are kept in turn.
+ */
+#define _GNU_SOURCE
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "build.h"
+#include "graph.h"
+#include "journal.h"
+#include "merge.h"
+#include "profile.h"
+#include "recipe.h"
+#include "util.h"
+
+#ifndef MLFS_DATADIR
+#define MLFS_DATADIR "/usr/local/share/mlfs"
+#endif
+#define MLFS_VERSION "0.1.0"
+
+enum { PLAN_TEXT, PLAN_DOT, PLAN_JSON, PLAN_EXPLAIN };
+
+struct cli {
+	struct buildopts o;
+	int jobsset;
+	int plan;
+	int dependents;
+	struct strv args;   /* operands */
+};
+
+static const char usage_text[] =
+	"usage: mlfs [-C DIR] [--state DIR] COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  build [PKG...]     build every node not yet built (resumes after a failure);\n"
+	"                     with PKG, only those packages and what they need\n"
+	"  plan               print what a build would run, in order\n"
+	"  rebuild PKG[:ABI]  rebuild these nodes (--dependents: and what depends on them)\n"
+	"  fetch [PKG...]     download and verify the sources\n"
+	"  status             each node: done, failed, interrupted or pending\n"
+	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
+	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
+	"  uninstall PKG      remove a package's files from the root\n"
+	"  version            print the version\n"
+	"\n"
+	"options:\n"
+	"  --abi LIST         ABIs to build, comma-separated (default: every profile)\n"
+	"  --root DIR         host mode: install into DIR with the host's multilib gcc\n"
+	"  --lfs DIR          the LFS partition ($LFS) for the book's stages\n"
+	"  --layout NAME      library layout: lfs (default), lib64, multiarch\n"
+	"  -j N               jobserver slots for the whole build (default: cores)\n"
+	"  -k N               keep going until N failures (default 1)\n"
+	"  --state DIR        state dir: journal, logs, build trees (default ./.mlfs)\n"
+	"  --recipes DIR      recipe set (default: the installed one)\n"
+	"  --profiles DIR     ABI profiles (default: the installed ones)\n"
+	"  --patches DIR      patches (default: beside the recipes)\n"
+	"  --source PKG=DIR   build PKG from the local tree DIR\n"
+	"  --mirror URL       try this mirror first for every source\n"
+	"  --offline          fail at once when a source is not in the cache\n"
+	"  --no-check         skip the packages' test suites\n"
+	"  --jobserver MODE   pipe (default, any GNU make) or fifo (make >= 4.4, ninja >= 1.13)\n"
+	"  --keep-build       keep build trees of merged nodes\n"
+	"  --from-step STEP   restart failed nodes at STEP\n"
+	"  --dot, --json, --explain   plan output formats\n"
+	"  -q, --quiet        print only errors\n";
+
+static _Noreturn void
+usage(const char *fmt, const char *arg)
+{
+	if (fmt) {
+		fprintf(stderr, "%s: ", argv0);
+		fprintf(stderr, fmt, arg);
+		fputc('\n', stderr);
+	}
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static void
+replace(char **slot, const char *val)
+{
+	free(*slot);
+	*slot = val ? abspath(val) : NULL;
+}
+
+static void
+splitabis(struct strv *sv, const char *list)
+{
+	char *s = xstrdup(list), *save, *tok;
+
+	strvfree(sv);
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (strvfind(sv, tok) < 0)
+			strvadd(sv, tok);
+	free(s);
+}
+
+/* the directory that holds name: next to the binary in a source tree, or installed */
+static char *
+datadir(const char *name)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *p;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		char *dir = dirname(exe);
+		p = xasprintf("%s/../%s", dir, name);
+		if (exists(p)) {
+			char *a = abspath(p);
+			free(p);
+			return a;
+		}
+		free(p);
+		p = xasprintf("%s/../share/mlfs/%s", dir, name);
+		if (exists(p)) {
+			char *a = abspath(p);
+			free(p);
+			return a;
+		}
+		free(p);
+	}
+	return xasprintf("%s/%s", MLFS_DATADIR, name);
+}
+
+static void
+loadconfig(struct buildopts *o)
+{
+	char *path = xasprintf("%s/config.json", o->state);
+	json_t *c = json_load_file(path, 0, NULL), *v;
+	const char *keys[] = {"root", "lfs", "recipes", "profiles", "patches", "layout"};
+	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout};
+	size_t i;
+
+	free(path);
+	if (!c)
+		return;
+	for (size_t k = 0; k < 6; k++)
+		if (json_is_string(v = json_object_get(c, keys[k])))
+			*slots[k] = xstrdup(json_string_value(v));
+	json_array_foreach(json_object_get(c, "abis"), i, v)
+		strvadd(&o->abis, json_string_value(v));
+	json_array_foreach(json_object_get(c, "sources"), i, v)
+		strvadd(&o->srcover, json_string_value(v));
+	json_array_foreach(json_object_get(c, "mirrors"), i, v)
+		strvadd(&o->mirrors, json_string_value(v));
+	if (json_is_string(v = json_object_get(c, "jobserver")))
+		o->jsmode = !strcmp(json_string_value(v), "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
+	json_decref(c);
+}
+
+static json_t *
+strarray(const struct strv *sv)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < sv->n; i++)
+		json_array_append_new(a, json_string(sv->v[i]));
+	return a;
+}
+
+static int
+saveconfig(const struct buildopts *o)
+{
+	json_t *c = json_object();
+	char *path = xasprintf("%s/config.json", o->state), *text;
+	int rc;
+
+	if (o->root)
+		json_object_set_new(c, "root", json_string(o->root));
+	if (o->lfs)
+		json_object_set_new(c, "lfs", json_string(o->lfs));
+	json_object_set_new(c, "recipes", json_string(o->recipes));
+	json_object_set_new(c, "profiles", json_string(o->profiles));
+	json_object_set_new(c, "patches", json_string(o->patches));
+	json_object_set_new(c, "layout", json_string(o->layout));
+	json_object_set_new(c, "abis", strarray(&o->abis));
+	json_object_set_new(c, "sources", strarray(&o->srcover));
+	json_object_set_new(c, "mirrors", strarray(&o->mirrors));
+	json_object_set_new(c, "jobserver", json_string(o->jsmode == JSMODE_FIFO ? "fifo" : "pipe"));
+	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
+	rc = mkdirs(o->state, 0755) < 0 ? -1 : writefile(path, text, strlen(text), 0644);
+	free(text);
+	free(path);
+	json_decref(c);
+	return rc;
+}
+
+enum {
+	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
+	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
+	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS,
+};
+
+static const struct option longopts[] = {
+	{"abi", required_argument, NULL, O_ABI},
+	{"root", required_argument, NULL, O_ROOT},
+	{"lfs", required_argument, NULL, O_LFS},
+	{"layout", required_argument, NULL, O_LAYOUT},
+	{"state", required_argument, NULL, O_STATE},
+	{"recipes", required_argument, NULL, O_RECIPES},
+	{"profiles", required_argument, NULL, O_PROFILES},
+	{"patches", required_argument, NULL, O_PATCHES},
+	{"source", required_argument, NULL, O_SOURCE},
+	{"mirror", required_argument, NULL, O_MIRROR},
+	{"offline", no_argument, NULL, O_OFFLINE},
+	{"no-check", no_argument, NULL, O_NOCHECK},
+	{"jobserver", required_argument, NULL, O_JOBSERVER},
+	{"keep-build", no_argument, NULL, O_KEEPBUILD},
+	{"from-step", required_argument, NULL, O_FROMSTEP},
+	{"dot", no_argument, NULL, O_DOT},
+	{"json", no_argument, NULL, O_JSON},
+	{"explain", no_argument, NULL, O_EXPLAIN},
+	{"dependents", no_argument, NULL, O_DEPENDENTS},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int
+number(const char *s, const char *opt)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 1 || v > 4096)
+		usage("option '%s' takes a number from 1 to 4096", opt);
+	return (int)v;
+}
+
+/* the sources overrides, abis and mirrors given on the command line replace the kept ones */
+static void
+parseopts(struct cli *c, int argc, char **argv)
+{
+	struct buildopts *o = &c->o;
+	struct strv srcs = {0}, mirrors = {0};
+	int ch, gotsrc = 0, gotmirror = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+j:k:qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': o->jobs = number(optarg, "-j"); c->jobsset = 1; break;
+		case 'k': o->keep = number(optarg, "-k"); break;
+		case 'q': o->quiet = 1; break;
+		case 'h': usage(NULL, NULL);
+		case O_ABI: splitabis(&o->abis, optarg); break;
+		case O_ROOT: replace(&o->root, optarg); break;
+		case O_LFS: replace(&o->lfs, optarg); break;
+		case O_LAYOUT: free(o->layout); o->layout = xstrdup(optarg); break;
+		case O_STATE: break;
+		case O_RECIPES: replace(&o->recipes, optarg); break;
+		case O_PROFILES: replace(&o->profiles, optarg); break;
+		case O_PATCHES: replace(&o->patches, optarg); break;
+		case O_SOURCE: {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1])
+				usage("--source takes PKG=DIR, not '%s'", optarg);
+			*eq = '\0';
+			char *dir = abspath(eq + 1);
+			if (!exists(dir))
+				usage("--source: no directory '%s'", dir);
+			strvtake(&srcs, xasprintf("%s=%s", optarg, dir));
+			free(dir);
+			gotsrc = 1;
+			break;
+		}
+		case O_MIRROR: strvadd(&mirrors, optarg); gotmirror = 1; break;
+		case O_OFFLINE: o->offline = 1; break;
+		case O_NOCHECK: o->nocheck = 1; break;
+		case O_JOBSERVER:
+			if (strcmp(optarg, "pipe") && strcmp(optarg, "fifo"))
+				usage("--jobserver takes pipe or fifo, not '%s'", optarg);
+			o->jsmode = !strcmp(optarg, "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
+			break;
+		case O_KEEPBUILD: o->keepbuild = 1; break;
+		case O_FROMSTEP: free(o->fromstep); o->fromstep = xstrdup(optarg); break;
+		case O_DOT: c->plan = PLAN_DOT; break;
+		case O_JSON: c->plan = PLAN_JSON; break;
+		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;
+		case O_DEPENDENTS: c->dependents = 1; break;
+		default: usage(NULL, NULL);
+		}
+	}
+	if (gotsrc) {
+		strvfree(&o->srcover);
+		o->srcover = srcs;
+	}
+	if (gotmirror) {
+		strvfree(&o->mirrors);
+		o->mirrors = mirrors;
+	}
+	for (int i = optind; i < argc; i++)
+		strvadd(&c->args, argv[i]);
+}
+
+/* the state dir comes first: it holds the kept options */
+static char *
+findstate(int argc, char **argv)
+{
+	const char *s = getenv("MLFS_STATE");
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--state") && i + 1 < argc)
+			s = argv[i + 1];
+		else if (!strncmp(argv[i], "--state=", 8))
+			s = argv[i] + 8;
+		else if (!strcmp(argv[i], "--"))
+			break;
+	}
+	return abspath(s && *s ? s : ".mlfs");
+}
+
+static void
+defaults(struct buildopts *o, const struct profiles *p)
+{
+	if (!o->abis.n)
+		for (size_t i = 0; i < p->n; i++)
+			strvadd(&o->abis, p->abis[i].name);
+	if (!o->jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		o->jobs = n > 0 ? (int)n : 1;
+	}
+	if (!o->keep)
+		o->keep = 1;
+}
+
+struct world {
+	struct profiles prof;
+	struct recipeset rs;
+	struct graph g;
+};
+
+static int
+checkabis(const struct buildopts *o, const struct profiles *p)
+{
+	struct buf known = {0};
+	int rc = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		bufprintf(&known, "%s%s", i ? ", " : "", p->abis[i].name);
+	for (size_t i = 0; i < o->abis.n; i++)
+		if (!abi_get(p, o->abis.v[i])) {
+			fprintf(stderr, "%s: unknown ABI '%s' (known: %s)\n", argv0, o->abis.v[i], known.s);
+			rc = -1;
+		}
+	buffree(&known);
+	return rc;
+}
+
+/* load profiles, recipes and the graph; exits 1 (2 for a bad --abi) on error */
+static void
+loadworld(struct cli *c, struct world *w)
+{
+	struct buildopts *o = &c->o;
+	char *keyopts;
+
+	if (!o->profiles)
+		o->profiles = datadir("abi-profiles");
+	if (!o->recipes)
+		o->recipes = datadir("recipes");
+	if (!o->patches) {
+		char *beside = xasprintf("%s/../patches", o->recipes);
+		o->patches = exists(beside) ? abspath(beside) : datadir("patches");
+		free(beside);
+	}
+	if (!o->layout)
+		o->layout = xstrdup("lfs");
+	if (profiles_load(&w->prof, o->profiles, o->layout) < 0)
+		exit(1);
+	defaults(o, &w->prof);
+	if (checkabis(o, &w->prof) < 0)
+		exit(2);
+	if (recipes_load(&w->rs, o->recipes, o->patches, &w->prof) < 0)
+		exit(1);
+	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis) < 0)
+		exit(1);
+	keyopts = build_keyopts(o);
+	graph_keys(&w->g, &w->prof, keyopts);
+	free(keyopts);
+}
+
+static void
+freeworld(struct world *w)
+{
+	graph_release(&w->g);
+	recipes_release(&w->rs);
+	profiles_release(&w->prof);
+}
+
+/* why the key of n differs from the journaled one */
+static char *
+whychanged(const struct jstate *s, const struct node *n)
+{
+	if (s->own[0] && strcmp(s->own, n->own))
+		return xstrdup("recipe, profile or options changed");
+	for (size_t i = 0; i < n->ndeps; i++)
+		if (n->deps[i]->mark)
+			return xasprintf("dependency '%s' will be rebuilt", n->deps[i]->name);
+	return xstrdup("a dependency was rebuilt since");
+}
+
+/* why node n must run, or NULL when it is done; caller frees */
+static char *
+whyrun(const struct journal *j, const struct node *n)
+{
+	const struct jstate *s = journal_get(j, n->name);
+	char *change = NULL, *why;
+
+	if (!s || s->ev == J_CLEAN || s->ev == J_NONE)
+		return xstrdup("never built");
+	if (strcmp(s->key, n->key))
+		change = whychanged(s, n);
+	else if (s->ev == J_MERGED)
+		return NULL;
+	if (s->ev == J_FAILED || s->ev == J_INTERRUPTED)
+		why = xasprintf("%s at step '%s'%s%s", s->ev == J_FAILED ? "failed" : "interrupted",
+			s->step ? s->step : "?", change ? "; " : "", change ? change : "");
+	else if (change)
+		return change;
+	else if (s->ev == J_STAGED)
+		why = xstrdup("staged but not merged");
+	else
+		why = xasprintf("unfinished (last: %s%s%s)", journal_evname(s->ev),
+			s->step ? " " : "", s->step ? s->step : "");
+	free(change);
+	return why;
+}
+
+/* mark every node that must run; fills whys (parallel to g->nodes); returns how
+   many. Nodes marked 1 are forced; with scoped, nodes marked 0 are left out and
+   those marked 2 run when they are not done. */
+static size_t
+decide(struct graph *g, const char *state, struct strv *whys, int scoped)
+{
+	struct journal j;
+	char *path = xasprintf("%s/journal.jsonl", state);
+	size_t n = 0;
+
+	if (exists(path)) {
+		if (journal_open(&j, path) < 0)
+			exit(1);
+	} else {
+		memset(&j, 0, sizeof(j));
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		struct node *nd = g->nodes[i];
+		char *why;
+		if (nd->mark == 1)
+			why = xstrdup("asked for");
+		else if (scoped && !nd->mark)
+			why = NULL;
+		else
+			why = whyrun(&j, nd);
+		nd->mark = why != NULL;
+		n += nd->mark;
+		strvtake(whys, why ? why : xstrdup(""));
+	}
+	if (j.path)
+		journal_close(&j);
+	free(path);
+	return n;
+}
+
+static void
+planjson(const struct graph *g, const struct strv *whys)
+{
+	json_t *root = json_object(), *nodes = json_array();
+
+	json_object_set_new(root, "abis", strarray(&g->abis));
+	for (size_t i = 0; i < g->n; i++) {
+		struct node *n = g->nodes[i];
+		json_t *o = json_object(), *deps = json_array();
+		for (size_t k = 0; k < n->ndeps; k++)
+			json_array_append_new(deps, json_string(n->deps[k]->name));
+		json_object_set_new(o, "name", json_string(n->name));
+		json_object_set_new(o, "recipe", json_string(n->r->name));
+		json_object_set_new(o, "version", json_string(n->r->version));
+		json_object_set_new(o, "abi", json_string(n->abi->name));
+		json_object_set_new(o, "stage", json_string(stage_name(n->r->stage)));
+		json_object_set_new(o, "deps", deps);
+		json_object_set_new(o, "key", json_string(n->key));
+		json_object_set_new(o, "run", json_boolean(n->mark));
+		if (n->mark)
+			json_object_set_new(o, "why", json_string(whys->v[i]));
+		json_array_append_new(nodes, o);
+	}
+	json_object_set_new(root, "nodes", nodes);
+	json_dumpf(root, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(root);
+}
+
+static int
+cmd_plan(struct cli *c)
+{
+	struct world w;
+	struct strv whys = {0};
+	size_t n;
+
+	loadworld(c, &w);
+	n = decide(&w.g, c->o.state, &whys, 0);
+	switch (c->plan) {
+	case PLAN_DOT:
+		graph_dot(&w.g, stdout);
+		break;
+	case PLAN_JSON:
+		planjson(&w.g, &whys);
+		break;
+	default:
+		for (size_t i = 0; i < w.g.n; i++) {
+			struct node *nd = w.g.nodes[i];
+			if (!nd->mark)
+				continue;
+			if (c->plan == PLAN_EXPLAIN)
+				printf("%-24s %s\n", nd->name, whys.v[i]);
+			else
+				printf("%s\n", nd->name);
+		}
+		if (!n)
+			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, w.g.n);
+	}
+	strvfree(&whys);
+	freeworld(&w);
+	return 0;
+}
+
+static int
+runbuild(struct cli *c, struct world *w, int scoped)
+{
+	struct strv whys = {0};
+	size_t n = decide(&w->g, c->o.state, &whys, scoped);
+	int rc;
+
+	strvfree(&whys);
+	if (saveconfig(&c->o) < 0)
+		return 1;
+	if (!n) {
+		if (!c->o.quiet)
+			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, w->g.n);
+		return 0;
+	}
+	rc = build_run(&c->o, &w->prof, &w->rs, &w->g);
+	return rc;
+}
+
+static int
+cmd_build(struct cli *c)
+{
+	struct world w;
+	int rc;
+
+	loadworld(c, &w);
+	/* build PKG...: those and what they need */
+	for (size_t i = 0; i < c->args.n; i++)
+		if (graph_select(&w.g, c->args.v[i]) < 0)
+			exit(1);
+	for (size_t i = 0; i < w.g.n; i++)
+		if (w.g.nodes[i]->mark)
+			w.g.nodes[i]->mark = 2;
+	graph_mark_deps(&w.g, 2);
+	rc = runbuild(c, &w, c->args.n > 0);
+	freeworld(&w);
+	return rc;
+}
+
+static int
+cmd_rebuild(struct cli *c)
+{
+	struct world w;
+	int rc;
+
+	if (!c->args.n)
+		usage("rebuild needs PKG or PKG:ABI", NULL);
+	loadworld(c, &w);
+	for (size_t i = 0; i < c->args.n; i++)
+		if (graph_select(&w.g, c->args.v[i]) < 0)
+			exit(1);
+	if (c->dependents)
+		graph_mark_users(&w.g);
+	graph_mark_deps(&w.g, 2);
+	rc = runbuild(c, &w, 1);
+	freeworld(&w);
+	return rc;
+}
+
+static int
+cmd_fetch(struct cli *c)
+{
+	struct world w;
+	int rc;
+
+	loadworld(c, &w);
+	if (c->args.n) {
+		for (size_t i = 0; i < c->args.n; i++)
+			if (graph_select(&w.g, c->args.v[i]) < 0)
+				exit(1);
+	} else {
+		for (size_t i = 0; i < w.g.n; i++)
+			w.g.nodes[i]->mark = 1;
+	}
+	rc = build_fetch(&c->o, &w.g);
+	freeworld(&w);
+	return rc;
+}
+
+static int
+cmd_status(struct cli *c)
+{
+	struct world w;
+	struct journal j;
+	char *path;
+	size_t counts[4] = {0};
+	const char *names[4] = {"done", "failed", "interrupted", "pending"};
+
+	loadworld(c, &w);
+	path = xasprintf("%s/journal.jsonl", c->o.state);
+	if (!exists(path) || journal_open(&j, path) < 0)
+		memset(&j, 0, sizeof(j));
+	for (size_t i = 0; i < w.g.n; i++) {
+		struct node *n = w.g.nodes[i];
+		const struct jstate *s = j.path ? journal_get(&j, n->name) : NULL;
+		int k = 3;
+		if (s && s->ev == J_MERGED && !strcmp(s->key, n->key))
+			k = 0;
+		else if (s && s->ev == J_FAILED && !strcmp(s->key, n->key))
+			k = 1;
+		else if (s && s->ev == J_INTERRUPTED && !strcmp(s->key, n->key))
+			k = 2;
+		counts[k]++;
+		printf("%-12s %-24s", names[k], n->name);
+		if (k == 0 && s->secs > 0)
+			printf(" %.1f s", s->secs);
+		if ((k == 1 || k == 2) && s->step)
+			printf(" at step '%s'", s->step);
+		putchar('\n');
+	}
+	printf("%zu done, %zu failed, %zu interrupted, %zu pending\n", counts[0], counts[1], counts[2],
+		counts[3]);
+	if (j.path)
+		journal_close(&j);
+	free(path);
+	freeworld(&w);
+	return counts[1] ? 1 : 0;
+}
+
+static int
+cmd_log(struct cli *c)
+{
+	char *path, *text;
+	size_t len;
+
+	if (c->args.n != 1)
+		usage("log needs one NODE (PKG:ABI)", NULL);
+	if (!strchr(c->args.v[0], ':'))
+		usage("log needs a node as PKG:ABI, not '%s'", c->args.v[0]);
+	path = build_logpath(&c->o, c->args.v[0]);
+	text = readfile(path, &len);
+	if (!text) {
+		error("no log for '%s': cannot read '%s':", c->args.v[0], path);
+		free(path);
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
+	free(path);
+	return 0;
+}
+
+static int
+cmd_clean(struct cli *c)
+{
+	struct world w;
+	struct journal j;
+	char *path;
+	int rc = 0;
+
+	if (!c->args.n)
+		usage("clean needs PKG or PKG:ABI", NULL);
+	loadworld(c, &w);
+	for (size_t i = 0; i < c->args.n; i++)
+		if (graph_select(&w.g, c->args.v[i]) < 0)
+			exit(1);
+	path = xasprintf("%s/journal.jsonl", c->o.state);
+	if (mkdirs(c->o.state, 0755) < 0 || journal_open(&j, path) < 0)
+		exit(1);
+	for (size_t i = 0; i < w.g.n; i++) {
+		struct node *n = w.g.nodes[i];
+		char *top, *stage;
+		if (!n->mark)
+			continue;
+		top = xasprintf("%s/build/%s", c->o.state, n->name);
+		stage = build_stagedir(&c->o, n->name);
+		rc |= rmtree(top) | rmtree(stage);
+		rc |= journal_record(&j, n->name, J_CLEAN, NULL, NULL, 0);
+		if (!c->o.quiet)
+			fprintf(stderr, "%s: cleaned '%s'\n", argv0, n->name);
+		free(top);
+		free(stage);
+	}
+	journal_close(&j);
+	free(path);
+	freeworld(&w);
+	return rc ? 1 : 0;
+}
+
+static int
+cmd_uninstall(struct cli *c)
+{
+	struct world w;
+	int rc = 0;
+
+	if (!c->args.n)
+		usage("uninstall needs PKG", NULL);
+	loadworld(c, &w);
+	for (size_t i = 0; i < c->args.n; i++) {
+		if (!recipe_get(&w.rs, c->args.v[i])) {
+			rc = error("unknown package '%s'", c->args.v[i]);
+			continue;
+		}
+		if (build_uninstall(&c->o, &w.prof, &w.g, c->args.v[i]) < 0)
+			rc = -1;
+	}
+	freeworld(&w);
+	return rc ? 1 : 0;
+}
+
+static const struct cmd {
+	const char *name;
+	int (*run)(struct cli *);
+	int saves;  /* takes the kept options */
+} cmds[] = {
+	{"build", cmd_build, 1},
+	{"plan", cmd_plan, 1},
+	{"rebuild", cmd_rebuild, 1},
+	{"fetch", cmd_fetch, 1},
+	{"status", cmd_status, 1},
+	{"log", cmd_log, 0},
+	{"clean", cmd_clean, 1},
+	{"uninstall", cmd_uninstall, 1},
+};
+
+int
+main(int argc, char **argv)
+{
+	struct cli c = {0};
+	const struct cmd *cmd = NULL;
+	int rc;
+
+	/* options before the command: -C DIR and --state DIR */
+	for (;;) {
+		if (argc > 2 && !strcmp(argv[1], "-C")) {
+			if (chdir(argv[2]) < 0)
+				fatal("cannot change to '%s':", argv[2]);
+		} else if (argc > 2 && !strcmp(argv[1], "--state")) {
+			setenv("MLFS_STATE", argv[2], 1);
+		} else if (argc > 1 && !strncmp(argv[1], "--state=", 8)) {
+			setenv("MLFS_STATE", argv[1] + 8, 1);
+			argv++;
+			argc--;
+			continue;
+		} else {
+			break;
+		}
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 2)
+		usage(NULL, NULL);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("mlfs %s\n", MLFS_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+		if (!strcmp(cmds[i].name, argv[1]))
+			cmd = &cmds[i];
+	if (!cmd)
+		usage("unknown command '%s'", argv[1]);
+	c.o.state = findstate(argc, argv);
+	if (cmd->saves)
+		loadconfig(&c.o);
+	parseopts(&c, argc - 1, argv + 1);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = cmd->run(&c);
+	curl_global_cleanup();
+	strvfree(&c.args);
+	free(c.o.state);
+	free(c.o.root);
+	free(c.o.lfs);
+	free(c.o.recipes);
+	free(c.o.profiles);
+	free(c.o.patches);
+	free(c.o.layout);
+	free(c.o.fromstep);
+	strvfree(&c.o.abis);
+	strvfree(&c.o.srcover);
+	strvfree(&c.o.mirrors);
+	return rc;
+}
