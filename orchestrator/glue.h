@@ -1,0 +1,46 @@
+/* glue: the files a multilib root needs that no package installs, generated
+   from the ABI profiles and the layout:
+     the layout's links (/lib32 -> usr/lib32)
+     loader links where the loader's path is not in its libdir
+       (/lib64/ld-linux-x86-64.so.2 -> ../usr/lib/ld-linux-x86-64.so.2), made
+       only once the loader is in the root
+     /etc/ld.so.conf.d/mlfs-multilib.conf listing every libdir (and
+       /etc/ld.so.conf including that directory, when it is missing)
+     /usr/bin/<triplet>-pkg-config and its pkgconf personality
+       /usr/share/pkgconfig/personality.d/<triplet>.personality
+     /usr/bin/<triplet>-gcc and -g++ for every ABI but the primary
+       (exec gcc -m32 "$@")
+     /usr/share/mlfs/meson/<abi>.ini     a meson cross file (native for the primary)
+     /usr/share/mlfs/cmake/<abi>.cmake   a CMake toolchain file
+     /usr/share/mlfs/cargo/config.toml   Rust linkers for the other ABIs' targets
+   In host mode the root is a sysroot used from outside: paths inside the
+   generated files carry the root's prefix; otherwise they are the paths seen
+   inside the root (chroot). Every file is written atomically; writing the glue
+   again gives the same root. */
+#ifndef MLFS_GLUE_H
+#define MLFS_GLUE_H
+
+#include "util.h"
+
+struct profiles;
+
+struct gluectx {
+	const char *root;             /* absolute; borrowed */
+	const struct profiles *prof;  /* borrowed */
+	const struct strv *abis;      /* the requested ABIs; borrowed */
+	const char *cc;               /* C compiler of the wrappers; NULL: "gcc" */
+	const char *cxx;              /* C++ compiler; NULL: "g++" */
+	int hostmode;                 /* 1: the root is a sysroot used from the host */
+	const struct strv *norun;     /* ABIs whose programs cannot run here (may be NULL) */
+};
+
+/* write every glue file into the root; -1 after printing errors */
+int glue_write(const struct gluectx *g);
+/* the loaders of the requested ABIs separated by spaces, for ldd's RTLDLIST;
+   caller frees */
+char *glue_rtldlist(const struct profiles *p, const struct strv *abis);
+/* a relative symlink target from directory dir to path to ("/lib64",
+   "/usr/lib/x" gives "../usr/lib/x"); caller frees */
+char *gluerel(const char *dir, const char *to);
+
+#endif

@@ -1,0 +1,282 @@
+#define _GNU_SOURCE
+#include <archive.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "preflight.h"
+#include "profile.h"
+#include "util.h"
+
+extern char **environ;
+
+/* run argv (searched in PATH when path is 0) with stdout and stderr to log;
+   wait for that child only; its exit status, 128+signal, or -1 with errno when
+   it could not be started */
+static int
+run(char *const *argv, int path, const char *log)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int rc, st;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	if (path)
+		rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	else
+		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		errno = rc;
+		return -1;
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* the first lines of a log, for messages; caller frees */
+static char *
+logtail(const char *log)
+{
+	char *s = readfile(log, NULL), *r;
+	size_t n;
+
+	if (!s)
+		return xstrdup("");
+	n = strcspn(s, "\n");
+	r = xasprintf("%.*s", (int)(n > 300 ? 300 : n), s);
+	free(s);
+	return r;
+}
+
+/* the kernel's configuration text, from /proc/config.gz or /boot; caller frees */
+static char *
+kconfig(void)
+{
+	struct archive *a;
+	struct archive_entry *ae;
+	struct utsname u;
+	struct buf b = {0};
+	char tmp[65536], *path;
+	la_ssize_t r;
+
+	a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_raw(a);
+	if (archive_read_open_filename(a, "/proc/config.gz", sizeof(tmp)) == ARCHIVE_OK &&
+	    archive_read_next_header(a, &ae) == ARCHIVE_OK) {
+		while ((r = archive_read_data(a, tmp, sizeof(tmp))) > 0)
+			bufadd(&b, tmp, r);
+	}
+	archive_read_free(a);
+	if (b.s || uname(&u) < 0)
+		return b.s;
+	path = xasprintf("/boot/config-%s", u.release);
+	b.s = readfile(path, NULL);
+	free(path);
+	return b.s;
+}
+
+/* why exec of a program of ABI a failed with errno e; caller frees */
+static char *
+execwhy(const struct abi *a, int e)
+{
+	char *cfg, *cmd, *why = NULL;
+	const char *opt;
+
+	if (e != ENOEXEC)
+		return xasprintf("exec failed: %s", strerror(e));
+	opt = a->machine == ELF_X86_64 && a->elfclass == 32 ? "CONFIG_X86_X32_ABI" :
+		a->machine == ELF_I386 ? "CONFIG_IA32_EMULATION" : NULL;
+	cfg = opt ? kconfig() : NULL;
+	if (cfg) {
+		char *unset = xasprintf("# %s is not set", opt), *set = xasprintf("%s=y", opt);
+		if (strstr(cfg, unset))
+			why = xasprintf("exec failed: %s (the kernel lacks %s)", strerror(e), opt);
+		else if (strstr(cfg, set) && a->elfclass == 32 && a->machine == ELF_X86_64) {
+			cmd = readfile("/proc/cmdline", NULL);
+			if (!cmd || !strstr(cmd, "syscall.x32=y"))
+				why = xasprintf("exec failed: %s (the kernel has %s but it is off: "
+					"boot with syscall.x32=y)", strerror(e), opt);
+			free(cmd);
+		}
+		free(unset);
+		free(set);
+		free(cfg);
+	}
+	return why ? why : xasprintf("exec failed: %s", strerror(e));
+}
+
+/* argv: the words of cc, then the rest (NULL-terminated); frees with strvfree */
+static void
+ccargv(struct strv *v, const char *cc, const char *mflag)
+{
+	char *s = xstrdup(cc), *save, *w;
+
+	for (w = strtok_r(s, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		strvadd(v, w);
+	free(s);
+	strvadd(v, mflag);
+}
+
+static const char *const probe =
+	"#include <stdio.h>\n"
+	"int main(void)\n{\n\tprintf(\"mlfs %d\\n\", (int)sizeof(void *));\n\treturn 0;\n}\n";
+
+/* the test program of ABI a: it does not compile unless a's macros are defined */
+static char *
+source(const struct abi *a)
+{
+	struct buf b = {0};
+
+	bufputs(&b, "#if !(");
+	for (size_t i = 0; i < a->defines.n; i++)
+		bufprintf(&b, "%sdefined(%s)", i ? " && " : "", a->defines.v[i]);
+	if (!a->defines.n)
+		bufputs(&b, "1");
+	bufprintf(&b, ")\n#error \"the compiler does not target the %s ABI\"\n#endif\n", a->name);
+	bufputs(&b, probe);
+	return b.s;
+}
+
+/* compile, link and run for one ABI in directory dir */
+static void
+check(const struct abi *a, const char *cc, const char *dir, struct pfabi *r)
+{
+	char *src = xasprintf("%s/t-%s.c", dir, a->name), *obj = xasprintf("%s/t-%s.o", dir, a->name);
+	char *exe = xasprintf("%s/t-%s", dir, a->name), *log = xasprintf("%s/t-%s.log", dir, a->name);
+	char *text = source(a), *out;
+	char *runv[] = { exe, NULL };
+	struct strv v = {0};
+	int st;
+
+	r->abi = a->name;
+	r->compiles = r->links = r->runs = -1;
+	if (writefile(src, text, strlen(text), 0644) < 0)
+		goto out;
+	ccargv(&v, cc, a->mflag);
+	strvadd(&v, "-c");
+	strvadd(&v, src);
+	strvadd(&v, "-o");
+	strvadd(&v, obj);
+	st = run(v.v, 0, log);
+	r->compiles = st == 0;
+	if (st != 0) {
+		r->why = st < 0 ? xasprintf("cannot run '%s': %s", v.v[0], strerror(errno)) : logtail(log);
+		goto out;
+	}
+	strvfree(&v);
+	ccargv(&v, cc, a->mflag);
+	strvadd(&v, obj);
+	strvadd(&v, "-o");
+	strvadd(&v, exe);
+	st = run(v.v, 0, log);
+	r->links = st == 0;
+	if (st != 0) {
+		r->why = logtail(log);
+		goto out;
+	}
+	st = run(runv, 1, log);
+	out = readfile(log, NULL);
+	r->runs = st == 0 && out && startswith(out, "mlfs ");
+	if (st < 0)
+		r->why = execwhy(a, errno);
+	else if (!r->runs)
+		r->why = xasprintf("the test program exited with status %d", st);
+	free(out);
+out:
+	strvfree(&v);
+	free(text);
+	free(src);
+	free(obj);
+	free(exe);
+	free(log);
+}
+
+int
+preflight(const struct profiles *p, const struct strv *abis, const char *cc,
+	struct pfresult *out)
+{
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *dir = xasprintf("%s/mlfs-preflight.XXXXXX", tmp);
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!cc)
+		cc = "gcc";
+	if (!mkdtemp(dir)) {
+		rc = error("create a temp directory '%s':", dir);
+		free(dir);
+		return rc;
+	}
+	out->v = xcalloc(abis->n, sizeof(*out->v));
+	for (size_t i = 0; i < abis->n; i++) {
+		const struct abi *a = abi_get(p, abis->v[i]);
+		struct pfabi *r = &out->v[out->n++];
+		if (!a) {
+			r->abi = abis->v[i];
+			r->compiles = r->links = r->runs = -1;
+			r->why = xstrdup("no such ABI profile");
+			rc = error("preflight: no profile for ABI '%s'", abis->v[i]);
+			continue;
+		}
+		check(a, cc, dir, r);
+		if (r->compiles == 0)
+			rc = error("ABI %s: '%s %s' cannot compile a C program (%s); is gcc-multilib "
+				"installed?", a->name, cc, a->mflag, r->why ? r->why : "");
+		else if (r->links == 0)
+			rc = error("ABI %s: '%s %s' cannot link a C program (%s); is gcc-multilib "
+				"(with the ABI's C library) installed?", a->name, cc, a->mflag,
+				r->why ? r->why : "");
+	}
+	rmtree(dir);
+	free(dir);
+	return rc;
+}
+
+int
+pfcanrun(const struct pfresult *r, const char *abi)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].abi, abi))
+			return r->v[i].runs == 1;
+	return 0;
+}
+
+static const char *
+verb(int v, const char *yes, const char *no)
+{
+	return v == 1 ? yes : v == 0 ? no : "not tried";
+}
+
+void
+pfprint(const struct pfresult *r, FILE *f)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct pfabi *a = &r->v[i];
+		fprintf(f, "%s: %s, %s, %s", a->abi, verb(a->compiles, "compiles", "does not compile"),
+			verb(a->links, "links", "does not link"), verb(a->runs, "runs", "cannot run"));
+		if (a->why)
+			fprintf(f, ": %s", a->why);
+		fputc('\n', f);
+	}
+}
+
+void
+pfrelease(struct pfresult *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].why);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}

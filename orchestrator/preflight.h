@@ -1,0 +1,37 @@
+/* preflight: before building, can each requested ABI compile, link and run a
+   test program? The answer gives MLFS_CAN_RUN per ABI. */
+#ifndef MLFS_PREFLIGHT_H
+#define MLFS_PREFLIGHT_H
+
+#include <stdio.h>
+
+struct profiles;
+struct strv;
+
+/* what one ABI can do: 1 yes, 0 no, -1 not tried (an earlier step failed) */
+struct pfabi {
+	const char *abi;  /* borrowed from the profiles */
+	int compiles, links, runs;
+	char *why;        /* owned: why the first failing step failed, or NULL */
+};
+
+struct pfresult {
+	struct pfabi *v;  /* owned, one per requested ABI in request order */
+	size_t n;
+};
+
+/* compile, link and run a tiny C program for each ABI of abis with cc (split on
+   blanks; NULL: "gcc") plus the ABI's -m flag, in a fresh temp directory; fills
+   out (release it with pfrelease); returns -1 after an error naming the likely
+   missing package when an ABI cannot compile or link, else 0 (an ABI that
+   cannot run is not an error) */
+int preflight(const struct profiles *p, const struct strv *abis, const char *cc,
+	struct pfresult *out);
+/* 1 when abi's programs ran in r (MLFS_CAN_RUN) */
+int pfcanrun(const struct pfresult *r, const char *abi);
+/* print one line per ABI: "x32: compiles, links, cannot run: ..." */
+void pfprint(const struct pfresult *r, FILE *f);
+/* free what r owns */
+void pfrelease(struct pfresult *r);
+
+#endif

@@ -1,0 +1,270 @@
+/* t-glue: the generated multilib glue, used for real: the gcc and pkg-config
+   wrappers, the CMake toolchain files, the loader and layout links */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "unit.h"
+#include "elf.h"
+#include "glue.h"
+#include "hash.h"
+#include "profile.h"
+#include "util.h"
+
+static struct profiles prof;
+static struct strv abis, norun;
+static struct gluectx g;
+static char top[PATH_MAX], root[PATH_MAX + 8];
+
+static int __attribute__((format(printf, 1, 2)))
+sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int rc;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	rc = system(cmd);
+	free(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+static const char *
+inr(const char *rel)
+{
+	static char buf[4][PATH_MAX * 2];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s%s", root, rel);
+	return buf[k];
+}
+
+static char *
+slurp(const char *path)
+{
+	char *s = readfile(path, NULL);
+
+	if (!s)
+		fail_msg("cannot read '%s'", path);
+	return s;
+}
+
+static void
+linkis(const char *rel, const char *want)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(inr(rel), buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		fail_msg("'%s' is not a symlink", rel);
+	buf[n] = '\0';
+	assert_string_equal(buf, want);
+}
+
+static int
+setup(void **state)
+{
+	snprintf(top, sizeof(top), "%s/t-glue.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(top))
+		return -1;
+	snprintf(root, sizeof(root), "%s/root", top);
+	if (mkdirs(root, 0755) < 0 || profiles_load(&prof, "abi-profiles", "lfs") < 0)
+		return -1;
+	strvadd(&abis, "32");
+	strvadd(&abis, "64");
+	strvadd(&abis, "x32");
+	strvadd(&norun, "x32");
+	g = (struct gluectx){ .root = root, .prof = &prof, .abis = &abis, .hostmode = 1,
+		.norun = &norun };
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	rmtree(top);
+	profiles_release(&prof);
+	strvfree(&abis);
+	strvfree(&norun);
+	return 0;
+}
+
+static void
+t_relpath(void **state)
+{
+	char *s;
+
+	s = gluerel("/lib64", "/usr/lib/ld-linux-x86-64.so.2");
+	assert_string_equal(s, "../usr/lib/ld-linux-x86-64.so.2");
+	free(s);
+	s = gluerel("/usr/lib", "/usr/lib32/ld-linux.so.2");
+	assert_string_equal(s, "../lib32/ld-linux.so.2");
+	free(s);
+	s = gluerel("/usr/lib", "/usr/lib/x");
+	assert_string_equal(s, "x");
+	free(s);
+	s = gluerel("/", "/usr/lib");
+	assert_string_equal(s, "usr/lib");
+	free(s);
+	s = glue_rtldlist(&prof, &abis);
+	assert_string_equal(s, "/lib/ld-linux.so.2 /lib64/ld-linux-x86-64.so.2 /libx32/ld-linux-x32.so.2");
+	free(s);
+}
+
+/* the layout's links and libdirs, ld.so.conf, and loader links once glibc is in */
+static void
+t_links(void **state)
+{
+	char h1[HASH_HEXMAX], h2[HASH_HEXMAX];
+	char *s;
+
+	assert_int_equal(glue_write(&g), 0);
+	linkis("/lib32", "usr/lib32");
+	linkis("/libx32", "usr/libx32");
+	linkis("/lib", "usr/lib");
+	assert_false(exists(inr("/lib64/ld-linux-x86-64.so.2")));
+	s = slurp(inr("/etc/ld.so.conf.d/mlfs-multilib.conf"));
+	assert_non_null(strstr(s, "\n/usr/lib\n"));
+	assert_non_null(strstr(s, "\n/usr/lib32\n"));
+	assert_non_null(strstr(s, "\n/usr/libx32\n"));
+	free(s);
+	assert_int_equal(sh("grep -qx 'include /etc/ld.so.conf.d/\\*.conf' '%s'", inr("/etc/ld.so.conf")), 0);
+	/* glibc merged: the loaders are linked from where programs look for them */
+	assert_int_equal(sh("touch '%s' '%s' '%s'", inr("/usr/lib/ld-linux-x86-64.so.2"),
+		inr("/usr/lib32/ld-linux.so.2"), inr("/usr/libx32/ld-linux-x32.so.2")), 0);
+	assert_int_equal(glue_write(&g), 0);
+	linkis("/lib64/ld-linux-x86-64.so.2", "../usr/lib/ld-linux-x86-64.so.2");
+	linkis("/usr/lib/ld-linux.so.2", "../lib32/ld-linux.so.2");
+	assert_int_equal(sh("test -f '%s'", inr("/libx32/ld-linux-x32.so.2")), 0);
+	assert_int_equal(sh("test -L '%s'", inr("/usr/libx32/ld-linux-x32.so.2")), 1);
+	/* writing the glue again changes nothing */
+	assert_int_equal(hashtree(root, h1), 0);
+	assert_int_equal(glue_write(&g), 0);
+	assert_int_equal(hashtree(root, h2), 0);
+	assert_string_equal(h1, h2);
+}
+
+static const char *
+elfabiof(const char *path)
+{
+	struct elfinfo e;
+
+	return elfclassify(path, &e) < 0 ? NULL : elfabi(&prof, &e);
+}
+
+/* <triplet>-gcc builds for its ABI; 32-bit programs run */
+static void
+t_gcc_wrappers(void **state)
+{
+	char out[PATH_MAX * 2];
+
+	assert_int_equal(glue_write(&g), 0);
+	assert_false(exists(inr("/usr/bin/x86_64-pc-linux-gnu-gcc")));
+	assert_int_equal(sh("cd '%s' && printf '#include <stdio.h>\\nint main(void) { printf(\"%%%%d\\\\n\", (int)sizeof(long)); return 0; }\\n' >h.c && "
+		"'%s' -o h32 h.c && '%s' -o hx32 h.c && ./h32 | grep -qx 4", top,
+		inr("/usr/bin/i686-pc-linux-gnu-gcc"), inr("/usr/bin/x86_64-pc-linux-gnux32-gcc")), 0);
+	snprintf(out, sizeof(out), "%s/h32", top);
+	assert_string_equal(elfabiof(out), "32");
+	snprintf(out, sizeof(out), "%s/hx32", top);
+	assert_string_equal(elfabiof(out), "x32");
+	assert_int_equal(sh("cd '%s' && printf 'int main() { return 0; }\\n' >h.cc && '%s' -o hxx h.cc",
+		top, inr("/usr/bin/i686-pc-linux-gnu-g++")), 0);
+	snprintf(out, sizeof(out), "%s/hxx", top);
+	assert_string_equal(elfabiof(out), "32");
+}
+
+/* <triplet>-pkg-config finds its ABI's .pc files and prefixes the sysroot */
+static void
+t_pkg_config(void **state)
+{
+	const char *pc = "prefix=/usr\nlibdir=%s\nincludedir=/usr/include/foo\nName: foo\n"
+		"Version: 1\nDescription: foo\nLibs: -L${libdir} -lfoo\nCflags: -I${includedir}\n";
+	const char *dirs[] = { "/usr/lib", "/usr/lib32", "/usr/libx32" };
+
+	assert_int_equal(glue_write(&g), 0);
+	for (int i = 0; i < 3; i++) {
+		char rel[64], text[512];
+		snprintf(rel, sizeof(rel), "%s/pkgconfig", dirs[i]);
+		assert_int_equal(mkdirs(inr(rel), 0755), 0);
+		snprintf(rel, sizeof(rel), "%s/pkgconfig/foo.pc", dirs[i]);
+		snprintf(text, sizeof(text), pc, dirs[i]);
+		assert_int_equal(writefile(inr(rel), text, strlen(text), 0644), 0);
+	}
+	assert_int_equal(sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
+		"'%s' --libs --cflags foo | grep -qx -- '-I%s/usr/include/foo -L%s/usr/lib32 -lfoo *'",
+		inr("/usr/bin/i686-pc-linux-gnu-pkg-config"), root, root), 0);
+	assert_int_equal(sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
+		"'%s' --libs foo | grep -qx -- '-L%s/usr/libx32 -lfoo *'",
+		inr("/usr/bin/x86_64-pc-linux-gnux32-pkg-config"), root), 0);
+	assert_int_equal(sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
+		"'%s' --libs foo | grep -qx -- '-L%s/usr/lib -lfoo *'",
+		inr("/usr/bin/x86_64-pc-linux-gnu-pkg-config"), root), 0);
+}
+
+/* meson files carry the profile's cpu; cargo names the gcc wrappers */
+static void
+t_meson_cargo(void **state)
+{
+	char *s;
+
+	assert_int_equal(glue_write(&g), 0);
+	s = slurp(inr("/usr/share/mlfs/meson/32.ini"));
+	assert_non_null(strstr(s, "c = ['gcc', '-m32']"));
+	assert_non_null(strstr(s, "cpu_family = 'x86'\ncpu = 'i686'"));
+	assert_non_null(strstr(s, "libdir = '/usr/lib32'"));
+	assert_non_null(strstr(s, "needs_exe_wrapper = false"));
+	free(s);
+	s = slurp(inr("/usr/share/mlfs/meson/x32.ini"));
+	assert_non_null(strstr(s, "needs_exe_wrapper = true"));
+	assert_non_null(strstr(s, "cpu_family = 'x86_64'"));
+	free(s);
+	s = slurp(inr("/usr/share/mlfs/meson/64.ini"));
+	assert_null(strstr(s, "[host_machine]"));
+	free(s);
+	assert_int_equal(sh("python3 -c 'import sys, tomllib; c = tomllib.load(open(sys.argv[1], \"rb\"))[\"target\"]; "
+		"assert c[\"i686-unknown-linux-gnu\"][\"linker\"] == sys.argv[2] + \"/usr/bin/i686-pc-linux-gnu-gcc\"; "
+		"assert c[\"x86_64-unknown-linux-gnux32\"][\"linker\"] == sys.argv[2] + \"/usr/bin/x86_64-pc-linux-gnux32-gcc\"; "
+		"assert \"x86_64-unknown-linux-gnu\" not in c' '%s' '%s'",
+		inr("/usr/share/mlfs/cargo/config.toml"), root), 0);
+}
+
+/* a CMake project configured with the 32 toolchain file builds 32-bit code */
+static void
+t_cmake(void **state)
+{
+	char out[PATH_MAX * 2];
+
+	if (sh("command -v cmake >/dev/null") != 0)
+		skip();
+	assert_int_equal(glue_write(&g), 0);
+	assert_int_equal(sh("cd '%s' && mkdir -p cm && printf 'cmake_minimum_required(VERSION 3.13)\\nproject(p C)\\n"
+		"add_executable(p p.c)\\ninclude(GNUInstallDirs)\\nfile(WRITE ${CMAKE_BINARY_DIR}/libdir.txt \"${CMAKE_INSTALL_LIBDIR}\")\\n' >cm/CMakeLists.txt && "
+		"printf 'int main(void) { return sizeof(long) != 4; }\\n' >cm/p.c && "
+		"cmake -S cm -B cmb -DCMAKE_TOOLCHAIN_FILE='%s' >cmake.log 2>&1 && cmake --build cmb >>cmake.log 2>&1 && "
+		"./cmb/p && grep -qx lib32 cmb/libdir.txt", top, inr("/usr/share/mlfs/cmake/32.cmake")), 0);
+	snprintf(out, sizeof(out), "%s/cmb/p", top);
+	assert_string_equal(elfabiof(out), "32");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_relpath, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_gcc_wrappers, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pkg_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_meson_cargo, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_cmake, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
