@@ -31,6 +31,7 @@ struct buildopts {
 	int keepbuild;        /* keep build trees of merged nodes */
 	int jsmode;           /* JSMODE_PIPE or JSMODE_FIFO */
 	char *fromstep;       /* restart failed nodes at this step */
+	int join;             /* join the jobserver of a calling make, if any */
 };
 
 /* the paths of a node's state */

@@ -247,7 +247,7 @@ parseopts(struct cli *c, int argc, char **argv)
 	int ch, gotsrc = 0, gotmirror = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+j:k:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:k:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': o->jobs = number(optarg, "-j"); c->jobsset = 1; break;
 		case 'k': o->keep = number(optarg, "-k"); break;
@@ -301,6 +301,16 @@ parseopts(struct cli *c, int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		strvadd(&c->args, argv[i]);
+	o->join = !c->jobsset;
+	if (o->fromstep) {
+		const char *steps[] = {"patch", "prepare", "configure", "build", "check", "install"};
+		size_t i;
+		for (i = 0; i < 6 && strcmp(steps[i], o->fromstep); i++)
+			;
+		if (i == 6)
+			usage("--from-step takes patch, prepare, configure, build, check or install, not '%s'",
+				o->fromstep);
+	}
 }
 
 /* the state dir comes first: it holds the kept options */
