@@ -45,6 +45,9 @@ int build_fetch(const struct buildopts *o, struct graph *g);
 /* remove package pkg's files from the root and forget its nodes; -1 on error */
 int build_uninstall(const struct buildopts *o, struct profiles *p, struct graph *g,
 	const char *pkg);
+/* take the state dir's lock, held until the process exits: one mlfs at a time
+   changes a state dir; the fd, or -1 after a message naming the holder */
+int build_lock(const char *state);
 /* build the marked nodes of g (mark = 1); the rest must be done already;
    returns the exit status: 0, 1 (a failure) or 128+signal */
 int build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs,

@@ -220,8 +220,10 @@ jdoc_error(const struct jdoc *d, const char *path, const char *fmt, ...)
 	int line, col, n;
 
 	jdoc_where(d, path, &line, &col);
+	char probe[1];
+
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(probe, sizeof(probe), fmt, ap);
 	va_end(ap);
 	b.s = xmalloc(n + 1);
 	va_start(ap, fmt);

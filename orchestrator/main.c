@@ -748,15 +748,16 @@ static const struct cmd {
 	const char *name;
 	int (*run)(struct cli *);
 	int saves;  /* takes the kept options */
+	int locks;  /* changes the state dir: one mlfs at a time */
 } cmds[] = {
-	{"build", cmd_build, 1},
-	{"plan", cmd_plan, 1},
-	{"rebuild", cmd_rebuild, 1},
-	{"fetch", cmd_fetch, 1},
-	{"status", cmd_status, 1},
-	{"log", cmd_log, 0},
-	{"clean", cmd_clean, 1},
-	{"uninstall", cmd_uninstall, 1},
+	{"build", cmd_build, 1, 1},
+	{"plan", cmd_plan, 1, 0},
+	{"rebuild", cmd_rebuild, 1, 1},
+	{"fetch", cmd_fetch, 1, 1},
+	{"status", cmd_status, 1, 0},
+	{"log", cmd_log, 0, 0},
+	{"clean", cmd_clean, 1, 1},
+	{"uninstall", cmd_uninstall, 1, 1},
 };
 
 int
@@ -803,6 +804,8 @@ main(int argc, char **argv)
 	if (cmd->saves)
 		loadconfig(&c.o);
 	parseopts(&c, argc - 1, argv + 1);
+	if (cmd->locks && build_lock(c.o.state) < 0)
+		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = cmd->run(&c);
 	curl_global_cleanup();

@@ -30,8 +30,9 @@ treehash() {
 }
 
 test_expect_success 'an uninterrupted build, for reference' '
-	"$MLFS" --state="$TRASH/ref" build "${OPTS[@]}" --root "$TRASH/refroot" -q &&
-	treehash refroot >ref.hash
+	"$MLFS" --state="$TRASH/ref" build "${OPTS[@]}" --root "$TRASH/root" -q &&
+	treehash root >ref.hash &&
+	rm -rf root
 '
 
 test_expect_success '--from-step restarts a failed node in its kept tree' '
