@@ -9,7 +9,7 @@ DATADIR  = $(PREFIX)/share/mlfs
 PKGS     = libuv jansson libcurl libarchive libgit2 libcrypto
 CC       = cc
 CFLAGS   = -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
-SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANFLAGS = -O1 -g -Wno-format-truncation -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS = -DMLFS_DATADIR='"$(DATADIR)"' -iquote orchestrator -iquote tests/unit $(PKGCFLAGS)
