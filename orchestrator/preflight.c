@@ -264,7 +264,8 @@ pfprint(const struct pfresult *r, FILE *f)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pfabi *a = &r->v[i];
-		fprintf(f, "%s: %s, %s, %s", a->abi, verb(a->compiles, "compiles", "does not compile"),
+		fprintf(f, "%s: abi %s: %s, %s, %s", argv0, a->abi,
+			verb(a->compiles, "compiles", "does not compile"),
 			verb(a->links, "links", "does not link"), verb(a->runs, "runs", "cannot run"));
 		if (a->why)
 			fprintf(f, ": %s", a->why);
