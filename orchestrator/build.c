@@ -1,0 +1,943 @@
+/*
+ * The real runner. A node's life: a fresh source tree (copied, unpacked or
+ * checked out) in $state/build/NODE/src and an empty $state/stage/NODE, then
+ * one bash process per step (patch, prepare, configure, build, check,
+ * install), each with the environment of env.c and its output appended to
+ * $state/logs/NODE.log, then the merge into the root. Every step's process is
+ * its own process group so that a signal reaches everything it started.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+#include "build.h"
+#include "env.h"
+#include "extract.h"
+#include "fetch.h"
+#include "glue.h"
+#include "graph.h"
+#include "jobserver.h"
+#include "journal.h"
+#include "merge.h"
+#include "preflight.h"
+#include "profile.h"
+#include "recipe.h"
+#include "sched.h"
+#include "status.h"
+#include "util.h"
+#include "vcs.h"
+
+enum { KILL_GRACE_MS = 10000 };
+
+static const char *const stepnames[] = {"prepare", "configure", "build", "check", "install", NULL};
+
+/* a running step */
+struct job {
+	uv_process_t proc;
+	struct node *n;
+	struct bctx *c;
+	int logfd;
+	struct job *next;
+};
+
+struct bctx {
+	const struct buildopts *o;
+	struct profiles *prof;
+	struct recipeset *rs;
+	struct graph *g;
+	uv_loop_t *loop;
+	struct journal j;
+	struct sched s;
+	struct runner run;
+	struct jobserver *js;
+	struct job *jobs;          /* running steps */
+	struct strv canrun;        /* ABIs whose programs run here */
+	struct strv whynot;        /* pairs: ABI, why it cannot run */
+	struct strv fetched;       /* pairs: "alg:sum", cache path */
+	uv_signal_t sig[3];
+	uv_timer_t killtimer;
+	struct status st;
+	struct mergectx mc;
+	enum jevent *prev;         /* each node's last journal event before this run */
+};
+
+char *
+build_srcdir(const struct buildopts *o, const char *node)
+{
+	return xasprintf("%s/build/%s/src", o->state, node);
+}
+
+char *
+build_stagedir(const struct buildopts *o, const char *node)
+{
+	return xasprintf("%s/stage/%s", o->state, node);
+}
+
+char *
+build_logpath(const struct buildopts *o, const char *node)
+{
+	return xasprintf("%s/logs/%s.log", o->state, node);
+}
+
+char *
+build_keyopts(const struct buildopts *o)
+{
+	return xasprintf("root=%s\nlfs=%s\n", o->root ? o->root : "", o->lfs ? o->lfs : "");
+}
+
+/* wall-clock time in ns: comparable between processes, for the logs */
+static unsigned long long
+wallns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static const char *
+override(const struct buildopts *o, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < o->srcover.n; i++)
+		if (!strncmp(o->srcover.v[i], name, n) && o->srcover.v[i][n] == '=')
+			return o->srcover.v[i] + n + 1;
+	return NULL;
+}
+
+static const char *
+cachepath(struct bctx *c, const struct source *s)
+{
+	char key[80];
+
+	snprintf(key, sizeof(key), "%s:%s", hashname(s->alg), s->sum);
+	for (size_t i = 0; i + 1 < c->fetched.n; i += 2)
+		if (!strcmp(c->fetched.v[i], key))
+			return c->fetched.v[i + 1];
+	return NULL;
+}
+
+/* copy a tree with cp -a semantics through a child; -1 with a message */
+static int
+copytree(struct bctx *c, const char *from, const char *to)
+{
+	char *cmd[] = {"cp", "-a", "--", NULL, NULL, NULL};
+	char *src = xasprintf("%s/.", from);
+	int rc;
+
+	cmd[3] = src;
+	cmd[4] = (char *)to;
+	rc = runwait(cmd, NULL);
+	free(src);
+	if (rc != 0)
+		return error("cannot copy '%s' to '%s'", from, to);
+	return 0;
+}
+
+/* put the node's main source into src */
+static int
+unpack(struct bctx *c, struct node *n, const char *src)
+{
+	struct recipe *r = n->r;
+	const char *dir = override(c->o, r->name);
+	const struct source *s = r->nsources ? &r->sources[0] : NULL;
+	char *cache;
+	int rc;
+
+	if (dir)
+		return copytree(c, dir, src);
+	if (!s)
+		return 0;
+	switch (s->kind) {
+	case SRC_PATH:
+		return copytree(c, s->path, src);
+	case SRC_GIT:
+		cache = pathjoin(c->o->state, "cache/git");
+		rc = vcs_checkout(s->url, s->commit, cache, src);
+		free(cache);
+		return rc;
+	case SRC_URL:
+		if (!cachepath(c, s))
+			return error("'%s': source '%s' was not fetched", n->name, s->fname);
+		return extract_archive(cachepath(c, s), src, 1);
+	}
+	return 0;
+}
+
+static int
+definedstep(const struct recipe *r, const char *step, const char *abi)
+{
+	char *fn = xasprintf("%s_%s", step, abi);
+	int yes = recipe_defines(r, fn) || recipe_defines(r, step);
+
+	free(fn);
+	return yes;
+}
+
+static int
+abican(struct bctx *c, const char *abi)
+{
+	return strvfind(&c->canrun, abi) >= 0;
+}
+
+static const char *
+whynot(struct bctx *c, const char *abi)
+{
+	for (size_t i = 0; i + 1 < c->whynot.n; i += 2)
+		if (!strcmp(c->whynot.v[i], abi))
+			return c->whynot.v[i + 1];
+	return "it cannot run here";
+}
+
+static void
+logline(struct bctx *c, struct node *n, const char *fmt, const char *arg)
+{
+	char *path = build_logpath(c->o, n->name);
+	FILE *f = fopen(path, "a");
+
+	if (f) {
+		fprintf(f, "mlfs: ");
+		fprintf(f, fmt, arg);
+		fputc('\n', f);
+		fclose(f);
+	}
+	free(path);
+}
+
+static void
+planstep(struct bctx *c, struct node *n, struct strv *steps)
+{
+	struct recipe *r = n->r;
+
+	if (r->npatches && !override(c->o, r->name))
+		strvadd(steps, "patch");
+	for (size_t i = 0; stepnames[i]; i++) {
+		const char *st = stepnames[i];
+		if (!definedstep(r, st, n->abi->name))
+			continue;
+		if (!strcmp(st, "check") && c->o->nocheck) {
+			logline(c, n, "check skipped: %s", "--no-check");
+			continue;
+		}
+		if (!strcmp(st, "check") && !r->checkcross && !abican(c, n->abi->name)) {
+			char *why = xasprintf("check skipped for ABI '%s': %s", n->abi->name,
+				whynot(c, n->abi->name));
+			logline(c, n, "%s", why);
+			status_note(&c->st, n->name, why);
+			free(why);
+			continue;
+		}
+		strvadd(steps, st);
+	}
+}
+
+/* --from-step: keep the build tree of a node that failed and skip the steps
+   before STEP; 1 when it applies, 0 when the node unpacks afresh, -1 on error */
+static int unpacknode(struct bctx *c, struct node *n, struct strv *steps);
+
+static int
+resume(struct bctx *c, struct node *n, struct strv *steps)
+{
+	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
+	enum jevent ev = c->prev[n->index];
+	long at;
+	int rc = 0;
+
+	if (!c->o->fromstep || (ev != J_FAILED && ev != J_INTERRUPTED) || !exists(src))
+		goto out;
+	planstep(c, n, steps);
+	at = strvfind(steps, c->o->fromstep);
+	if (at < 0) {
+		rc = error("'%s' has no step '%s' to restart at", n->name, c->o->fromstep);
+		goto out;
+	}
+	for (long i = 0; i < at; i++)
+		free(steps->v[i]);
+	memmove(steps->v, steps->v + at, (steps->n - at + 1) * sizeof(*steps->v));
+	steps->n -= at;
+	if (rmtree(stage) < 0 || mkdirs(stage, 0755) < 0)
+		rc = -1;
+	else
+		rc = 1;
+	logline(c, n, "restarting at step '%s' in the kept build tree", c->o->fromstep);
+out:
+	free(src);
+	free(stage);
+	return rc;
+}
+
+static int
+run_begin(void *ctx, struct node *n, struct strv *steps)
+{
+	struct bctx *c = ctx;
+	int r = resume(c, n, steps);
+
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	strvfree(steps);
+	return unpacknode(c, n, steps);
+}
+
+/* a fresh source tree and staging dir, then the steps */
+static int
+unpacknode(struct bctx *c, struct node *n, struct strv *steps)
+{
+	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
+	char *top = xasprintf("%s/build/%s", c->o->state, n->name);
+	char *log = build_logpath(c->o, n->name);
+	int rc = 0;
+	int fd;
+
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		dprintf(fd, "mlfs: %s (%s %s, stage %s)\n", n->name, n->r->name, n->r->version,
+			stage_name(n->r->stage));
+		close(fd);
+	}
+	if (rmtree(top) < 0 || rmtree(stage) < 0 || mkdirs(src, 0755) < 0 || mkdirs(stage, 0755) < 0)
+		rc = -1;
+	else if (unpack(c, n, src) < 0)
+		rc = -1;
+	if (rc == 0)
+		planstep(c, n, steps);
+	else
+		logline(c, n, "%s", "unpacking the sources failed");
+	free(src);
+	free(stage);
+	free(top);
+	free(log);
+	return rc;
+}
+
+/* the bash program that runs one step of build.sh */
+static const char driver[] =
+	"set -e -o pipefail\n"
+	"step=$1; shift\n"
+	"if [ \"$step\" = patch ]; then\n"
+	"  for p in \"$@\"; do\n"
+	"    echo \"mlfs: applying patch '${p##*/}'\"\n"
+	"    patch -p1 -N -i \"$p\" || { echo \"mlfs: patch '$p' does not apply\"; exit 1; }\n"
+	"  done\n"
+	"  exit 0\n"
+	"fi\n"
+	". \"$MLFS_RECIPE/build.sh\"\n"
+	"fn=$step\n"
+	"if declare -F \"${step}_${MLFS_ABI}\" >/dev/null; then fn=${step}_${MLFS_ABI}; fi\n"
+	"cd \"$MLFS_SRC\"\n"
+	"\"$fn\"\n";
+
+static char *
+pgidpath(const struct buildopts *o, const char *node)
+{
+	return xasprintf("%s/run/%s.pgid", o->state, node);
+}
+
+/* a step of an earlier mlfs that was killed may still run: end its process
+   group before anything touches the trees it writes */
+static void
+reap(const struct buildopts *o)
+{
+	char *dir = xasprintf("%s/run", o->state);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *p, *text, *cmd;
+		long pgid;
+		size_t len;
+
+		if (!endswith(e->d_name, ".pgid"))
+			continue;
+		p = pathjoin(dir, e->d_name);
+		text = readfile(p, NULL);
+		pgid = text ? strtol(text, NULL, 10) : 0;
+		char *proc = xasprintf("/proc/%ld/cmdline", pgid);
+		cmd = pgid > 1 ? readfile(proc, &len) : NULL;
+		free(proc);
+		if (cmd && memmem(cmd, len, "mlfs-step", 9)) {
+			warn("ending the steps left running by an interrupted build (process group %ld)", pgid);
+			kill(-pgid, SIGKILL);
+			for (int i = 0; i < 100 && kill(-pgid, 0) == 0; i++)
+				usleep(10000);
+		}
+		unlink(p);
+		free(cmd);
+		free(text);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	mkdirs(dir, 0755);
+	free(dir);
+}
+
+static void
+job_close_cb(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void
+job_exit_cb(uv_process_t *p, int64_t status, int sig)
+{
+	struct job *jb = p->data, **pp;
+	struct bctx *c = jb->c;
+	struct node *n = jb->n;
+
+	for (pp = &c->jobs; *pp != jb; pp = &(*pp)->next)
+		;
+	*pp = jb->next;
+	{
+		char *pg = pgidpath(c->o, n->name);
+		unlink(pg);
+		free(pg);
+	}
+	if (jb->logfd >= 0) {
+		dprintf(jb->logfd, "mlfs: --- step ended at %llu\n", wallns());
+		if (sig)
+			dprintf(jb->logfd, "mlfs: step terminated by signal %d\n", sig);
+		else if (status)
+			dprintf(jb->logfd, "mlfs: step failed with status %d\n", (int)status);
+		close(jb->logfd);
+	}
+	uv_close((uv_handle_t *)p, job_close_cb);
+	sched_stepdone(&c->s, n, sig ? -sig : (int)status);
+	/* idle: every token must be back in the pool */
+	if (!c->jobs && !c->s.nrun && c->js)
+		js_audit(c->js, n->name);
+}
+
+static void
+stepenv(struct bctx *c, struct node *n, struct strv *env)
+{
+	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
+	char *home = xasprintf("%s/build/%s/home", c->o->state, n->name);
+	struct strv sources = {0};
+	struct envin in = {
+		.prof = c->prof, .abi = n->abi, .r = n->r, .abis = &c->g->abis,
+		.root = c->o->root, .lfs = c->o->lfs, .destdir = stage, .srcdir = src,
+		.home = home, .sources = &sources, .jobs = c->o->jobs,
+		.makeflags = c->js ? js_makeflags(c->js) : NULL,
+		.canrun = abican(c, n->abi->name),
+	};
+
+	for (size_t i = 0; i < n->r->nsources; i++) {
+		const struct source *s = &n->r->sources[i];
+		const char *p = s->kind == SRC_URL ? cachepath(c, s) : s->path;
+		strvadd(&sources, p ? p : "");
+	}
+	mkdirs(home, 0755);
+	env_build(env, &in);
+	strvfree(&sources);
+	free(src);
+	free(stage);
+	free(home);
+}
+
+static int
+run_start(void *ctx, struct node *n, const char *step)
+{
+	struct bctx *c = ctx;
+	struct job *jb = xcalloc(1, sizeof(*jb));
+	struct strv args = {0}, env = {0};
+	uv_process_options_t po = {0};
+	uv_stdio_container_t io[5];
+	char *log = build_logpath(c->o, n->name), *src = build_srcdir(c->o, n->name);
+	int rc, nio = 3, rfd, wfd;
+
+	jb->n = n;
+	jb->c = c;
+	jb->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (jb->logfd < 0) {
+		error("cannot open log '%s':", log);
+		free(jb);
+		free(log);
+		free(src);
+		return -1;
+	}
+	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
+	stepenv(c, n, &env);
+	strvadd(&args, "bash");
+	strvadd(&args, "--noprofile");
+	strvadd(&args, "--norc");
+	strvadd(&args, "-c");
+	strvadd(&args, driver);
+	strvadd(&args, "mlfs-step");
+	strvadd(&args, step);
+	if (!strcmp(step, "patch"))
+		for (size_t i = 0; i < n->r->npatches; i++)
+			strvadd(&args, n->r->patches[i].file);
+	io[0].flags = UV_IGNORE;
+	io[1].flags = io[2].flags = UV_INHERIT_FD;
+	io[1].data.fd = io[2].data.fd = jb->logfd;
+	if (c->js && js_fds(c->js, &rfd, &wfd) == 2) {
+		io[JS_CHILDR].flags = io[JS_CHILDW].flags = UV_INHERIT_FD;
+		io[JS_CHILDR].data.fd = rfd;
+		io[JS_CHILDW].data.fd = wfd;
+		nio = 5;
+	}
+	po.file = "bash";
+	po.args = args.v;
+	po.env = env.v;
+	po.cwd = src;
+	po.flags = UV_PROCESS_DETACHED;
+	po.stdio = io;
+	po.stdio_count = nio;
+	po.exit_cb = job_exit_cb;
+	jb->proc.data = jb;
+	rc = uv_spawn(c->loop, &jb->proc, &po);
+	strvfree(&args);
+	strvfree(&env);
+	free(log);
+	free(src);
+	if (rc < 0) {
+		dprintf(jb->logfd, "mlfs: cannot start bash: %s\n", uv_strerror(rc));
+		close(jb->logfd);
+		jb->logfd = -1;
+		uv_close((uv_handle_t *)&jb->proc, job_close_cb);
+		return error("'%s': cannot start step '%s': %s", n->name, step, uv_strerror(rc));
+	}
+	jb->next = c->jobs;
+	c->jobs = jb;
+	{
+		char *pg = pgidpath(c->o, n->name), *txt = xasprintf("%d\n", jb->proc.pid);
+		writefile(pg, txt, strlen(txt), 0644);
+		free(pg);
+		free(txt);
+	}
+	return 0;
+}
+
+static int
+run_finish(void *ctx, struct node *n)
+{
+	struct bctx *c = ctx;
+	char *stage = build_stagedir(c->o, n->name);
+	int rc;
+
+	char *log = build_logpath(c->o, n->name);
+	int fd = open(log, O_WRONLY | O_APPEND | O_CLOEXEC), saved = -1;
+
+	/* the merge's messages go to the node's log, which a failure report shows */
+	fflush(stderr);
+	if (fd >= 0) {
+		dprintf(fd, "mlfs: --- merge of '%s' into '%s'\n", n->name, c->mc.root);
+		saved = dup(2);
+		dup2(fd, 2);
+	}
+	rc = merge_node(&c->mc, n->r, n->abi->name, stage);
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(log);
+	free(stage);
+	return rc;
+}
+
+static void
+run_after(void *ctx, struct node *n)
+{
+	struct bctx *c = ctx;
+	char *stage = build_stagedir(c->o, n->name);
+	char *top = xasprintf("%s/build/%s", c->o->state, n->name);
+
+	rmtree(stage);
+	if (!c->o->keepbuild)
+		rmtree(top);
+	free(stage);
+	free(top);
+}
+
+static void
+run_killall(void *ctx, int sig)
+{
+	struct bctx *c = ctx;
+
+	for (struct job *jb = c->jobs; jb; jb = jb->next)
+		uv_kill(-jb->proc.pid, sig);
+}
+
+static int
+run_acquire(void *ctx)
+{
+	struct bctx *c = ctx;
+
+	return js_try_acquire(c->js);
+}
+
+static void
+run_release(void *ctx)
+{
+	struct bctx *c = ctx;
+
+	js_release(c->js);
+}
+
+static void
+run_progress(void *ctx, struct node *n)
+{
+	struct bctx *c = ctx;
+
+	status_update(&c->st, n);
+}
+
+static void
+token_cb(void *arg)
+{
+	struct bctx *c = arg;
+
+	sched_pump(&c->s);
+}
+
+static void
+kill_cb(uv_timer_t *t)
+{
+	struct bctx *c = t->data;
+
+	warn("jobs still running after %d s: killing them", KILL_GRACE_MS / 1000);
+	run_killall(c, SIGKILL);
+}
+
+static void
+signal_cb(uv_signal_t *h, int sig)
+{
+	struct bctx *c = h->data;
+
+	if (c->s.signal) {
+		run_killall(c, SIGKILL);
+		return;
+	}
+	status_clear(&c->st);
+	warn("interrupted by signal %d: stopping %d running node(s)", sig, c->s.nrun);
+	sched_interrupt(&c->s, sig);
+	uv_timer_start(&c->killtimer, kill_cb, KILL_GRACE_MS, 0);
+}
+
+static void
+walk_close_cb(uv_handle_t *h, void *arg)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+/* fetch every URL source of the marked nodes into the cache */
+static int
+fetchall(struct bctx *c)
+{
+	struct fetchitem *items = xcalloc(c->g->n * 4 + 1, sizeof(*items));
+	struct fetchopts fo = {0};
+	size_t n = 0;
+	int rc;
+
+	for (size_t i = 0; i < c->g->n; i++) {
+		struct node *nd = c->g->nodes[i];
+		if (!nd->mark)
+			continue;
+		for (size_t k = 0; k < nd->r->nsources; k++) {
+			const struct source *s = &nd->r->sources[k];
+			int dup = 0;
+			if (s->kind != SRC_URL || (k == 0 && override(c->o, nd->r->name)))
+				continue;
+			for (size_t m = 0; m < n; m++)
+				dup |= !strcmp(items[m].src->sum, s->sum);
+			if (!dup) {
+				items = xreallocarray(items, n + 1, sizeof(*items));
+				memset(&items[n], 0, sizeof(*items));
+				items[n++].src = s;
+			}
+		}
+	}
+	fo.cache = xasprintf("%s/cache", c->o->state);
+	fo.mirrors = c->o->mirrors;
+	fo.offline = c->o->offline;
+	fo.quiet = c->o->quiet;
+	fo.retries = 2;
+	rc = n ? fetch_run(c->loop, &fo, items, n) : 0;
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].path) {
+			strvtake(&c->fetched, xasprintf("%s:%s", hashname(items[i].src->alg), items[i].src->sum));
+			strvadd(&c->fetched, items[i].path);
+		}
+		fetchitem_release(&items[i]);
+	}
+	free(items);
+	free((char *)fo.cache);
+	return rc;
+}
+
+/* which requested ABIs can run their programs here */
+static int
+checkabis(struct bctx *c)
+{
+	struct pfresult res = {0};
+	int rc = preflight(c->prof, &c->g->abis, NULL, &res);
+
+	for (size_t i = 0; i < res.n; i++) {
+		struct pfabi *a = &res.v[i];
+		if (a->runs == 1) {
+			strvadd(&c->canrun, a->abi);
+		} else {
+			strvadd(&c->whynot, a->abi);
+			strvadd(&c->whynot, a->why ? a->why : "it cannot run here");
+		}
+	}
+	if (!c->o->quiet)
+		pfprint(&res, stderr);
+	pfrelease(&res);
+	return rc;
+}
+
+/* the multilib glue of the root: before the build (links and directories the
+   packages install through) and after it (loader links, once glibc is there) */
+static int
+glue(struct bctx *c)
+{
+	struct strv norun = {0};
+	struct gluectx gc = {
+		.root = c->o->root ? c->o->root : c->o->lfs ? c->o->lfs : "/",
+		.prof = c->prof, .abis = &c->g->abis, .hostmode = c->o->root != NULL,
+		.norun = &norun,
+	};
+	int rc;
+
+	for (size_t i = 0; i + 1 < c->whynot.n; i += 2)
+		strvadd(&norun, c->whynot.v[i]);
+	rc = glue_write(&gc);
+	strvfree(&norun);
+	return rc;
+}
+
+static void
+tail(const char *path, int lines)
+{
+	size_t len;
+	char *text = readfile(path, &len), *p;
+	int seen = 0;
+
+	if (!text)
+		return;
+	for (p = text + len; p > text; p--)
+		if (p[-1] == '\n' && p != text + len && ++seen > lines)
+			break;
+	fprintf(stderr, "%s", p);
+	if (len && text[len - 1] != '\n')
+		fputc('\n', stderr);
+	free(text);
+}
+
+static int
+report(struct bctx *c)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < c->g->n; i++) {
+		struct node *n = c->g->nodes[i];
+		struct nrun *r = sched_state(&c->s, n);
+		const struct jstate *js = journal_get(&c->j, n->name);
+		char *log;
+
+		if (r->st != N_FAILED)
+			continue;
+		failed++;
+		log = build_logpath(c->o, n->name);
+		error("'%s' failed at step '%s' (%s %d); log: %s", n->name,
+			js && js->step ? js->step : "?", r->status < 0 ? "signal" : "status",
+			r->status < 0 ? -r->status : r->status, log);
+		fprintf(stderr, "--- last lines of %s:\n", log);
+		tail(log, 30);
+		fprintf(stderr, "---\n");
+		free(log);
+	}
+	return failed;
+}
+
+int
+build_lock(const char *state)
+{
+	char *p = xasprintf("%s/lock", state);
+	char pid[32];
+	int fd;
+
+	if (mkdirs(state, 0755) < 0) {
+		free(p);
+		return -1;
+	}
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error("cannot open lock '%s':", p);
+		free(p);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		error("another mlfs (pid %ld) is using state dir '%s'", strtol(pid, NULL, 10), state);
+		close(fd);
+		free(p);
+		return -1;
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		warn("cannot write lock '%s':", p);
+	free(p);
+	return fd;
+}
+
+static int
+setup(struct bctx *c)
+{
+	char *p;
+	int rc = 0;
+
+
+	c->loop = uv_default_loop();
+	reap(c->o);
+	p = xasprintf("%s/logs", c->o->state);
+	rc |= mkdirs(p, 0755);
+	free(p);
+	p = xasprintf("%s/journal.jsonl", c->o->state);
+	rc |= journal_open(&c->j, p);
+	free(p);
+	if (rc < 0)
+		return -1;
+	if (c->o->join && getenv("MAKEFLAGS"))
+		c->js = js_join(getenv("MAKEFLAGS"));
+	if (c->js && !c->o->quiet)
+		fprintf(stderr, "%s: joining the jobserver of the calling make (%d slots)\n", argv0,
+			js_size(c->js));
+	if (!c->js)
+		c->js = js_create(c->o->jobs, c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
+	if (!c->js)
+		return -1;
+	c->mc.root = c->o->root ? c->o->root : "/";
+	c->mc.prof = c->prof;
+	c->mc.abis = c->g->abis;
+	c->run = (struct runner){
+		.ctx = c, .begin = run_begin, .start = run_start, .finish = run_finish,
+		.after = run_after, .killall = run_killall, .acquire = run_acquire,
+		.release = run_release, .progress = run_progress,
+	};
+	uv_timer_init(c->loop, &c->killtimer);
+	c->killtimer.data = c;
+	uv_unref((uv_handle_t *)&c->killtimer);
+	int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+	for (int i = 0; i < 3; i++) {
+		uv_signal_init(c->loop, &c->sig[i]);
+		c->sig[i].data = c;
+		uv_signal_start(&c->sig[i], signal_cb, sigs[i]);
+		uv_unref((uv_handle_t *)&c->sig[i]);
+	}
+	return 0;
+}
+
+static void
+teardown(struct bctx *c)
+{
+	if (c->js) {
+		js_unwatch(c->js);
+		js_free(c->js);
+	}
+	status_release(&c->st);
+	uv_walk(c->loop, walk_close_cb, NULL);
+	uv_run(c->loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(c->loop) != 0)
+		warn("event loop closed with handles still open");
+	journal_compact(&c->j, 0);
+	journal_close(&c->j);
+	strvfree(&c->canrun);
+	strvfree(&c->whynot);
+	strvfree(&c->fetched);
+}
+
+int
+build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, struct graph *g)
+{
+	struct bctx c = {.o = o, .prof = p, .rs = rs, .g = g};
+	int rc = 0, failed;
+
+	if (setup(&c) < 0) {
+		teardown(&c);
+		return 1;
+	}
+	c.prev = xcalloc(g->n, sizeof(*c.prev));
+	for (size_t i = 0; i < g->n; i++) {
+		const struct jstate *js = journal_get(&c.j, g->nodes[i]->name);
+		c.prev[i] = js ? js->ev : J_NONE;
+	}
+	if (checkabis(&c) < 0 || glue(&c) < 0 || fetchall(&c) < 0) {
+		teardown(&c);
+		return 1;
+	}
+	sched_init(&c.s, g, &c.j, &c.run, o->jobs, o->keep);
+	status_init(&c.st, c.loop, &c.s, o->quiet);
+	js_watch(c.js, c.loop, token_cb, &c);
+	sched_pump(&c.s);
+	while (!sched_finished(&c.s)) {
+		if (uv_run(c.loop, UV_RUN_ONCE) == 0 && !sched_finished(&c.s) && !c.jobs) {
+			/* nothing can wake us: pump once more, then give up */
+			sched_pump(&c.s);
+			if (!c.jobs && !sched_finished(&c.s))
+				break;
+		}
+	}
+	status_clear(&c.st);
+	failed = report(&c);
+	if (!c.s.signal && glue(&c) < 0)
+		failed++;
+	status_summary(&c.st);
+	if (c.s.signal)
+		rc = 128 + c.s.signal;
+	else if (failed)
+		rc = 1;
+	sched_release(&c.s);
+	teardown(&c);
+	free(c.prev);
+	return rc;
+}
+
+int
+build_fetch(const struct buildopts *o, struct graph *g)
+{
+	struct bctx c = {.o = o, .g = g};
+	int rc;
+
+	c.loop = uv_default_loop();
+	rc = fetchall(&c);
+	uv_walk(c.loop, walk_close_cb, NULL);
+	uv_run(c.loop, UV_RUN_DEFAULT);
+	uv_loop_close(c.loop);
+	strvfree(&c.fetched);
+	return rc < 0 ? 1 : 0;
+}
+
+int
+build_uninstall(const struct buildopts *o, struct profiles *p, struct graph *g, const char *pkg)
+{
+	struct mergectx mc = {.root = o->root ? o->root : "/", .prof = p, .abis = g->abis};
+	struct journal j;
+	char *path = xasprintf("%s/journal.jsonl", o->state);
+	int rc = merge_uninstall(&mc, pkg);
+
+	if (rc == 0 && mkdirs(o->state, 0755) == 0 && journal_open(&j, path) == 0) {
+		for (size_t i = 0; i < g->n; i++)
+			if (!strcmp(g->nodes[i]->r->name, pkg))
+				journal_record(&j, g->nodes[i]->name, J_CLEAN, NULL, NULL, 0);
+		journal_close(&j);
+	}
+	free(path);
+	return rc;
+}
