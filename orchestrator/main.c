@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "build.h"
 #include "graph.h"
+#include "hash.h"
 #include "journal.h"
 #include "merge.h"
 #include "profile.h"
@@ -367,6 +368,38 @@ checkabis(const struct buildopts *o, const struct profiles *p)
 	return rc;
 }
 
+/* --source PKG=DIR: the tree's content becomes part of PKG's recipe hash, so a
+   change in the tree rebuilds PKG and what depends on it */
+static int
+overrides(const struct buildopts *o, struct recipeset *rs)
+{
+	for (size_t i = 0; i < o->srcover.n; i++) {
+		char *name = xstrdup(o->srcover.v[i]), *dir = strchr(name, '=');
+		struct recipe *r;
+		char tree[HASH_HEXMAX];
+		struct hasher *h;
+
+		*dir++ = '\0';
+		r = recipe_get(rs, name);
+		if (!r) {
+			error("--source names unknown package '%s'", name);
+			free(name);
+			return -1;
+		}
+		if (hashtree(dir, tree) < 0) {
+			free(name);
+			return -1;
+		}
+		h = hashnew(HASH_SHA256);
+		hashstr(h, r->hash);
+		hashstr(h, "source-override");
+		hashstr(h, tree);
+		hashend(h, r->hash);
+		free(name);
+	}
+	return 0;
+}
+
 /* load profiles, recipes and the graph; exits 1 (2 for a bad --abi) on error */
 static void
 loadworld(struct cli *c, struct world *w)
@@ -391,6 +424,8 @@ loadworld(struct cli *c, struct world *w)
 	if (checkabis(o, &w->prof) < 0)
 		exit(2);
 	if (recipes_load(&w->rs, o->recipes, o->patches, &w->prof) < 0)
+		exit(1);
+	if (overrides(o, &w->rs) < 0)
 		exit(1);
 	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis) < 0)
 		exit(1);
