@@ -53,45 +53,60 @@ graph_get(const struct graph *g, const char *name)
 	return NULL;
 }
 
+/* the nodes of a graph under construction, indexed by recipe and ABI */
+struct gidx {
+	struct node **all;   /* every node, in recipe order */
+	size_t nall;
+	struct node **by;    /* [recipe index * nabis + abi index], NULL when absent */
+	size_t nabis;
+	struct recipeset *rs;
+	const struct strv *abis;
+};
+
 static struct node *
-find(struct node **v, size_t n, const char *recipe, const char *abi)
+find(const struct gidx *x, const struct recipe *r, const char *abi)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i]->r->name, recipe) && !strcmp(v[i]->abi->name, abi))
-			return v[i];
-	return NULL;
+	long a = strvfind(x->abis, abi);
+
+	if (a < 0)
+		return NULL;
+	return x->by[(size_t)(r - x->rs->r) * x->nabis + a];
 }
 
 /* add the edges of one "depends" entry of node n */
 static int
-depedges(struct node *n, struct node **all, size_t nall, const char *spec, const char *primary)
+depedges(struct node *n, const struct gidx *x, const char *spec, const char *primary)
 {
 	char *dep = xstrdup(spec), *pin = strchr(dep, ':');
+	struct recipe *d;
 	struct node *t;
 	int rc = 0, found = 0;
 
 	if (pin)
 		*pin++ = '\0';
-	if (pin) {
-		t = find(all, nall, dep, pin);
+	d = recipe_get(x->rs, dep);
+	if (!d) {
+		rc = error("%s: unknown dependency '%s'", n->r->file, dep);
+	} else if (pin) {
+		t = find(x, d, pin);
 		if (t)
 			addedge(n, t);
 		else
 			rc = error("%s: '%s' depends on '%s', which is not built for ABI '%s'",
 				n->r->file, n->name, spec, pin);
 	} else if (n->r->onepass) {
-		for (size_t i = 0; i < nall; i++)
-			if (!strcmp(all[i]->r->name, dep)) {
-				addedge(n, all[i]);
+		for (size_t i = 0; i < x->nabis; i++)
+			if ((t = x->by[(size_t)(d - x->rs->r) * x->nabis + i])) {
+				addedge(n, t);
 				found = 1;
 			}
 		if (!found)
 			rc = error("%s: '%s' depends on '%s', which is built for none of the requested ABIs",
 				n->r->file, n->name, dep);
 	} else {
-		t = find(all, nall, dep, n->abi->name);
+		t = find(x, d, n->abi->name);
 		if (!t)
-			t = find(all, nall, dep, primary);
+			t = find(x, d, primary);
 		if (t)
 			addedge(n, t);
 		else
@@ -100,6 +115,73 @@ depedges(struct node *n, struct node **all, size_t nall, const char *spec, const
 	}
 	free(dep);
 	return rc;
+}
+
+static void
+mknodes(struct graph *g, struct gidx *x, const struct profiles *p)
+{
+	x->nabis = g->abis.n;
+	x->all = xcalloc(x->rs->n * x->nabis + 1, sizeof(*x->all));
+	x->by = xcalloc(x->rs->n * x->nabis + 1, sizeof(*x->by));
+	for (size_t i = 0; i < x->rs->n; i++) {
+		struct recipe *r = &x->rs->r[i];
+		for (size_t j = 0; j < x->nabis; j++) {
+			const char *a = g->abis.v[j];
+			if (r->onepass ? strcmp(a, g->primary) : !recipe_has_abi(r, a))
+				continue;
+			struct node *n = mknode(r, abi_get(p, a));
+			x->by[i * x->nabis + j] = n;
+			x->all[x->nall++] = n;
+		}
+	}
+}
+
+/* every node waits for the nodes of the nearest earlier stage that has any;
+   the primary ABI keeps book order among recipes with an order */
+static void
+implicitedges(struct graph *g, struct gidx *x)
+{
+	struct node *before = NULL, *last = NULL;
+	size_t stagestart[NSTAGES + 1] = {0}, stageend[NSTAGES + 1] = {0};
+	int cur = -1;
+
+	/* x->all is in recipe order: sorted by stage, then order */
+	for (size_t i = 0; i < x->nall; i++) {
+		int st = x->all[i]->r->stage;
+		if (st != cur) {
+			if (cur >= 0)
+				stageend[cur] = i;
+			stagestart[st] = i;
+			cur = st;
+		}
+	}
+	if (cur >= 0)
+		stageend[cur] = x->nall;
+	for (size_t i = 0; i < x->nall; i++) {
+		struct node *n = x->all[i];
+		int st = n->r->stage, p = st - 1;
+		while (p >= 0 && stageend[p] == stagestart[p])
+			p--;
+		for (size_t j = p >= 0 ? stagestart[p] : 0; p >= 0 && j < stageend[p]; j++)
+			addptr(&n->deps, &n->ndeps, x->all[j]);
+	}
+	/* book order, from the recipes' sort by (stage, order) */
+	cur = -1;
+	for (size_t i = 0; i < x->rs->n; i++) {
+		struct recipe *r = &x->rs->r[i];
+		struct node *n = find(x, r, g->primary);
+		if ((int)r->stage != cur) {
+			cur = r->stage;
+			before = last = NULL;
+		}
+		if (!n || !r->order)
+			continue;
+		if (last && last->r->order < r->order)
+			before = last;
+		if (before && !r->depscomplete)
+			addedge(n, before);
+		last = n;
+	}
 }
 
 /* depth-first topological sort; a back edge is a cycle, printed whole */
@@ -131,64 +213,11 @@ visit(struct graph *g, struct node *n, struct node **stack, size_t depth)
 	return 0;
 }
 
-static int
-mknodes(struct graph *g, struct recipeset *rs, const struct profiles *p,
-	struct node ***allp, size_t *nallp)
-{
-	struct node **all = xcalloc(rs->n * (g->abis.n + 1), sizeof(*all));
-	size_t nall = 0;
-
-	for (size_t i = 0; i < rs->n; i++) {
-		struct recipe *r = &rs->r[i];
-		if (r->onepass) {
-			all[nall++] = mknode(r, abi_get(p, g->primary));
-			continue;
-		}
-		for (size_t j = 0; j < g->abis.n; j++)
-			if (recipe_has_abi(r, g->abis.v[j]))
-				all[nall++] = mknode(r, abi_get(p, g->abis.v[j]));
-	}
-	*allp = all;
-	*nallp = nall;
-	return 0;
-}
-
-static void
-implicitedges(struct graph *g, struct node **all, size_t nall)
-{
-	for (size_t i = 0; i < nall; i++) {
-		struct node *n = all[i];
-		int prev = -1;
-		struct node *before = NULL;
-
-		/* the nearest earlier stage that has nodes */
-		for (size_t j = 0; j < nall; j++)
-			if ((int)all[j]->r->stage < (int)n->r->stage && (int)all[j]->r->stage > prev)
-				prev = all[j]->r->stage;
-		for (size_t j = 0; prev >= 0 && j < nall; j++)
-			if ((int)all[j]->r->stage == prev)
-				addedge(n, all[j]);
-		/* book order on the primary ABI */
-		if (!n->r->order || n->r->depscomplete || strcmp(n->abi->name, g->primary))
-			continue;
-		for (size_t j = 0; j < nall; j++) {
-			struct node *m = all[j];
-			if (m->r->stage != n->r->stage || !m->r->order || m->r->order >= n->r->order ||
-			    strcmp(m->abi->name, g->primary))
-				continue;
-			if (!before || m->r->order > before->r->order)
-				before = m;
-		}
-		if (before)
-			addedge(n, before);
-	}
-}
-
 int
 graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, const struct strv *abis)
 {
-	struct node **all, **stack;
-	size_t nall;
+	struct gidx x = {.rs = rs};
+	struct node **stack;
 	int rc = 0;
 
 	memset(g, 0, sizeof(*g));
@@ -200,29 +229,34 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 			strvadd(&g->abis, abis->v[i]);
 	if (strvfind(abis, g->primary) < 0)
 		g->primary = g->abis.v[0];
-	mknodes(g, rs, p, &all, &nall);
-	for (size_t i = 0; i < nall; i++)
-		for (size_t j = 0; j < all[i]->r->depends.n; j++)
-			if (depedges(all[i], all, nall, all[i]->r->depends.v[j], g->primary) < 0)
+	x.abis = &g->abis;
+	mknodes(g, &x, p);
+	implicitedges(g, &x);
+	for (size_t i = 0; i < x.nall; i++)
+		for (size_t j = 0; j < x.all[i]->r->depends.n; j++)
+			if (depedges(x.all[i], &x, x.all[i]->r->depends.v[j], g->primary) < 0)
 				rc = -1;
-	implicitedges(g, all, nall);
-	g->nodes = xcalloc(nall, sizeof(*g->nodes));
-	stack = xcalloc(nall + 1, sizeof(*stack));
-	for (size_t i = 0; rc == 0 && i < nall; i++)
-		rc = visit(g, all[i], stack, 0);
+	g->nodes = xcalloc(x.nall + 1, sizeof(*g->nodes));
+	stack = xcalloc(x.nall + 1, sizeof(*stack));
+	for (size_t i = 0; rc == 0 && i < x.nall; i++)
+		rc = visit(g, x.all[i], stack, 0);
 	free(stack);
-	for (size_t i = 0; i < nall; i++) {
-		struct node *n = all[i];
+	for (size_t i = 0; i < x.nall; i++) {
+		struct node *n = x.all[i];
 		n->mark = 0;
 		for (size_t j = 0; j < n->ndeps; j++)
 			addptr(&n->deps[j]->users, &n->deps[j]->nusers, n);
 	}
 	if (rc < 0) {
-		for (size_t i = 0; i < nall; i++)
-			if (all[i]->index >= g->n || g->nodes[all[i]->index] != all[i])
-				g->nodes[g->n++] = all[i];
+		/* keep every node owned by the graph so that graph_release frees them */
+		for (size_t i = 0; i < x.nall; i++)
+			x.all[i]->index = (size_t)-1;
+		g->n = 0;
+		for (size_t i = 0; i < x.nall; i++)
+			g->nodes[g->n++] = x.all[i];
 	}
-	free(all);
+	free(x.all);
+	free(x.by);
 	return rc;
 }
 

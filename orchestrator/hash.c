@@ -15,13 +15,24 @@ struct hasher {
 	EVP_MD_CTX *ctx;
 };
 
+/* the digests, fetched once: an implicit fetch at every init costs microseconds */
+static EVP_MD *
+digest(enum hashalg alg)
+{
+	static EVP_MD *md[2];
+
+	if (!md[alg])
+		md[alg] = EVP_MD_fetch(NULL, alg == HASH_MD5 ? "MD5" : "SHA256", NULL);
+	return md[alg];
+}
+
 struct hasher *
 hashnew(enum hashalg alg)
 {
 	struct hasher *h = xmalloc(sizeof(*h));
 
 	h->ctx = EVP_MD_CTX_new();
-	if (!h->ctx || !EVP_DigestInit_ex(h->ctx, alg == HASH_MD5 ? EVP_md5() : EVP_sha256(), NULL))
+	if (!h->ctx || !digest(alg) || !EVP_DigestInit_ex(h->ctx, digest(alg), NULL))
 		fatal("cannot start a %s hash", hashname(alg));
 	return h;
 }

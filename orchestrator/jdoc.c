@@ -275,17 +275,18 @@ jdoc_keys(const struct jdoc *d, const char *path, json_t *obj, const char *const
 		int bestd = 1 << 30;
 		size_t i;
 
+		for (i = 0; keys[i] && strcmp(keys[i], key); i++)
+			;
+		if (keys[i])
+			continue;
+		/* unknown: the nearest known key, for "did you mean" */
 		for (i = 0; keys[i]; i++) {
-			if (!strcmp(keys[i], key))
-				break;
 			int dist = editdist(keys[i], key);
 			if (dist < bestd) {
 				bestd = dist;
 				best = keys[i];
 			}
 		}
-		if (keys[i])
-			continue;
 		char *sub = jpath_key(path, key);
 		if (best && bestd <= 2 + (int)strlen(key) / 4)
 			jdoc_error(d, sub, "unknown key '%s' (did you mean '%s'?)", sub, best);

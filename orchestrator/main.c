@@ -35,6 +35,7 @@ struct cli {
 	int jobsset;
 	int plan;
 	int dependents;
+	int stats;          /* print where the time of loading and planning went */
 	struct strv args;   /* operands */
 };
 
@@ -72,6 +73,7 @@ static const char usage_text[] =
 	"  --keep-build       keep build trees of merged nodes\n"
 	"  --from-step STEP   restart failed nodes at STEP\n"
 	"  --dot, --json, --explain   plan output formats\n"
+	"  --stats            print the time spent loading recipes and planning\n"
 	"  -q, --quiet        print only errors\n";
 
 static _Noreturn void
@@ -200,7 +202,7 @@ saveconfig(const struct buildopts *o)
 enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
-	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS,
+	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS,
 };
 
 static const struct option longopts[] = {
@@ -223,6 +225,7 @@ static const struct option longopts[] = {
 	{"json", no_argument, NULL, O_JSON},
 	{"explain", no_argument, NULL, O_EXPLAIN},
 	{"dependents", no_argument, NULL, O_DEPENDENTS},
+	{"stats", no_argument, NULL, O_STATS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -289,6 +292,7 @@ parseopts(struct cli *c, int argc, char **argv)
 		case O_JSON: c->plan = PLAN_JSON; break;
 		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;
 		case O_DEPENDENTS: c->dependents = 1; break;
+		case O_STATS: c->stats = 1; break;
 		default: usage(NULL, NULL);
 		}
 	}
@@ -418,6 +422,8 @@ loadworld(struct cli *c, struct world *w)
 	}
 	if (!o->layout)
 		o->layout = xstrdup("lfs");
+	unsigned long long t0 = nowns(), t1, t2;
+
 	if (profiles_load(&w->prof, o->profiles, o->layout) < 0)
 		exit(1);
 	defaults(o, &w->prof);
@@ -427,11 +433,17 @@ loadworld(struct cli *c, struct world *w)
 		exit(1);
 	if (overrides(o, &w->rs) < 0)
 		exit(1);
+	t1 = nowns();
 	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis) < 0)
 		exit(1);
 	keyopts = build_keyopts(o);
+	t2 = nowns();
 	graph_keys(&w->g, &w->prof, keyopts);
 	free(keyopts);
+	if (c->stats)
+		fprintf(stderr, "%s: stats: %zu recipes loaded in %.1f ms; %zu nodes planned in %.1f ms, "
+			"keyed in %.1f ms\n", argv0, w->rs.n, (t1 - t0) / 1e6, w->g.n, (t2 - t1) / 1e6,
+			(nowns() - t2) / 1e6);
 }
 
 static void

@@ -416,6 +416,8 @@ recipe_load(struct recipe *r, const char *dir, const char *patchdir, const struc
 	return recipehash(r);
 }
 
+static int namecmp(const void *a, const void *b);
+
 static int
 recipecmp(const void *a, const void *b)
 {
@@ -444,6 +446,12 @@ checkdeps(struct recipeset *rs, const struct profiles *p)
 
 			if (colon)
 				*colon++ = '\0';
+			if (recipe_get(rs, dep) && (!colon || !p || abi_get(p, colon)) && strcmp(dep, r->name)) {
+				free(path);
+				free(dep);
+				continue;
+			}
+			/* an error: find its place in the file */
 			if (jdoc_load(&full, r->file) == 0)
 				jdoc_where(&full, path, &line, &col);
 			jdoc_release(&full);
@@ -498,18 +506,40 @@ recipes_load(struct recipeset *rs, const char *dir, const char *patchdir, const 
 	strvfree(&names);
 	if (rs->n)
 		qsort(rs->r, rs->n, sizeof(*rs->r), recipecmp);
+	rs->byname = xcalloc(rs->n + 1, sizeof(*rs->byname));
+	for (size_t i = 0; i < rs->n; i++)
+		rs->byname[i] = &rs->r[i];
+	if (rs->n)
+		qsort(rs->byname, rs->n, sizeof(*rs->byname), namecmp);
+	for (size_t i = 1; i < rs->n; i++)
+		if (!strcmp(rs->byname[i - 1]->name, rs->byname[i]->name))
+			rc = error("%s: recipe '%s' is defined twice", rs->byname[i]->file, rs->byname[i]->name);
 	if (rc == 0)
 		rc = checkdeps(rs, p);
 	return rc;
 }
 
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp((*(struct recipe *const *)a)->name, (*(struct recipe *const *)b)->name);
+}
+
+static int
+namekey(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct recipe *const *)elem)->name);
+}
+
 struct recipe *
 recipe_get(const struct recipeset *rs, const char *name)
 {
-	for (size_t i = 0; i < rs->n; i++)
-		if (!strcmp(rs->r[i].name, name))
-			return &rs->r[i];
-	return NULL;
+	struct recipe **r;
+
+	if (!rs->byname)
+		return NULL;
+	r = bsearch(name, rs->byname, rs->n, sizeof(*rs->byname), namekey);
+	return r ? *r : NULL;
 }
 
 int
@@ -571,6 +601,7 @@ recipes_release(struct recipeset *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		recipe_release(&rs->r[i]);
 	free(rs->r);
+	free(rs->byname);
 	free(rs->dir);
 	free(rs->patchdir);
 	memset(rs, 0, sizeof(*rs));

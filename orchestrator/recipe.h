@@ -76,6 +76,7 @@ struct recipe {
 struct recipeset {
 	struct recipe *r;  /* sorted by stage, order, name */
 	size_t n;
+	struct recipe **byname;  /* the same, sorted by name, for lookups */
 	char *dir;         /* the recipes directory, absolute */
 	char *patchdir;    /* the patches directory, absolute */
 };

@@ -34,19 +34,55 @@ recipe(const char *dir, const char *name, const char *extra)
 }
 
 static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the names of a node's dependencies, sorted, space-separated; caller frees */
+static char *
+sortednames(struct node **v, size_t n)
+{
+	struct strv sv = {0};
+	struct buf b = {0};
+
+	for (size_t i = 0; i < n; i++)
+		strvadd(&sv, v[i]->name);
+	if (sv.n)
+		qsort(sv.v, sv.n, sizeof(*sv.v), strpcmp);
+	for (size_t i = 0; i < sv.n; i++)
+		bufprintf(&b, "%s%s", i ? " " : "", sv.v[i]);
+	strvfree(&sv);
+	return b.s ? b.s : xstrdup("");
+}
+
+/* node's dependencies are exactly want (in any order) */
+static int
 deps_of(struct graph *g, const char *node, const char *want)
 {
 	struct node *n = graph_get(g, node);
-	struct buf b = {0};
+	struct strv w = {0};
+	char *got, *exp, *s, *save;
 	int ok;
 
 	assert_non_null(n);
-	for (size_t i = 0; i < n->ndeps; i++)
-		bufprintf(&b, "%s%s", i ? " " : "", n->deps[i]->name);
-	ok = !strcmp(b.s ? b.s : "", want);
+	s = xstrdup(want);
+	for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		strvadd(&w, t);
+	free(s);
+	if (w.n)
+		qsort(w.v, w.n, sizeof(*w.v), strpcmp);
+	got = sortednames(n->deps, n->ndeps);
+	struct buf b = {0};
+	for (size_t i = 0; i < w.n; i++)
+		bufprintf(&b, "%s%s", i ? " " : "", w.v[i]);
+	exp = b.s ? b.s : xstrdup("");
+	ok = !strcmp(got, exp);
 	if (!ok)
-		print_message("deps of %s: got '%s', want '%s'\n", node, b.s ? b.s : "", want);
-	buffree(&b);
+		print_message("deps of %s: got '%s', want '%s'\n", node, got, exp);
+	free(got);
+	free(exp);
+	strvfree(&w);
 	return ok;
 }
 
