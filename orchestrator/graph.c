@@ -6,6 +6,8 @@
  *  - a recipe waits for every node of the nearest earlier stage;
  *  - book order: a recipe with an "order" waits, on the primary ABI, for the
  *    recipe before it in the same stage, unless it declares "deps_complete".
+ *  The last two are the book's; host mode (GRAPH_DECLARED) keeps only the
+ *  declared dependencies.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -214,7 +216,8 @@ visit(struct graph *g, struct node *n, struct node **stack, size_t depth)
 }
 
 int
-graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, const struct strv *abis)
+graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, const struct strv *abis,
+	enum graph_flags flags)
 {
 	struct gidx x = {.rs = rs};
 	struct node **stack;
@@ -231,7 +234,8 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 		g->primary = g->abis.v[0];
 	x.abis = &g->abis;
 	mknodes(g, &x, p);
-	implicitedges(g, &x);
+	if (!(flags & GRAPH_DECLARED))
+		implicitedges(g, &x);
 	for (size_t i = 0; i < x.nall; i++)
 		for (size_t j = 0; j < x.all[i]->r->depends.n; j++)
 			if (depedges(x.all[i], &x, x.all[i]->r->depends.v[j], g->primary) < 0)

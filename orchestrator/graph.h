@@ -34,10 +34,15 @@ struct graph {
 	const char *primary;   /* borrowed */
 };
 
+enum graph_flags {
+	GRAPH_DECLARED = 1 << 0,  /* only declared dependencies: no stage or book-order
+	                             edges (host mode builds with the host's compiler) */
+};
+
 /* build the nodes for the requested ABIs; errors (a dependency not built for a
    needed ABI, a cycle naming every node of it) are printed; -1 on error */
 int graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p,
-	const struct strv *abis);
+	const struct strv *abis, enum graph_flags flags);
 /* compute every node's key; opts is a text of the options that reach the build */
 void graph_keys(struct graph *g, const struct profiles *p, const char *opts);
 /* the node called name ("gmp:32"), or NULL; borrowed */

@@ -434,7 +434,7 @@ loadworld(struct cli *c, struct world *w)
 	if (overrides(o, &w->rs) < 0)
 		exit(1);
 	t1 = nowns();
-	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis) < 0)
+	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis, o->root ? GRAPH_DECLARED : 0) < 0)
 		exit(1);
 	keyopts = build_keyopts(o);
 	t2 = nowns();

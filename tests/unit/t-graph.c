@@ -87,7 +87,7 @@ deps_of(struct graph *g, const char *node, const char *want)
 }
 
 static void
-load(const char *dir, const char *abis, struct recipeset *rs, struct graph *g, int want)
+loadf(const char *dir, const char *abis, struct recipeset *rs, struct graph *g, int want, int flags)
 {
 	struct strv sv = {0};
 	char *s = strdup(abis), *save, *t;
@@ -96,8 +96,14 @@ load(const char *dir, const char *abis, struct recipeset *rs, struct graph *g, i
 		strvadd(&sv, t);
 	free(s);
 	assert_int_equal(recipes_load(rs, dir, dir, &prof), 0);
-	assert_int_equal(graph_build(g, rs, &prof, &sv), want);
+	assert_int_equal(graph_build(g, rs, &prof, &sv, flags), want);
 	strvfree(&sv);
+}
+
+static void
+load(const char *dir, const char *abis, struct recipeset *rs, struct graph *g, int want)
+{
+	loadf(dir, abis, rs, g, want, 0);
 }
 
 static void
@@ -152,6 +158,32 @@ test_book_order(void **state)
 	assert_true(deps_of(&g, "p2:32", ""));
 	assert_true(deps_of(&g, "p3:64", ""));
 	assert_true(deps_of(&g, "p4:64", "p3:64"));
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+/* host mode: only declared dependencies */
+static void
+test_declared(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "t", "\"stage\": \"cross\", \"abis\": \"all\"");
+	recipe(dir, "p1", "\"stage\": \"system\", \"order\": 804, \"abis\": \"all\"");
+	recipe(dir, "p2", "\"stage\": \"system\", \"order\": 805, \"abis\": \"all\", \"depends\": [\"p1\"]");
+	recipe(dir, "p3", "\"stage\": \"system\", \"order\": 806");
+	loadf(dir, "32,64", &rs, &g, 0, GRAPH_DECLARED);
+	assert_true(deps_of(&g, "p1:64", ""));
+	assert_true(deps_of(&g, "p2:32", "p1:32"));
+	assert_true(deps_of(&g, "p3:64", ""));
+	graph_release(&g);
+	recipes_release(&rs);
+	load(dir, "32,64", &rs, &g, 0);
+	assert_true(deps_of(&g, "p3:64", "p2:64 t:64 t:32"));
 	graph_release(&g);
 	recipes_release(&rs);
 	unit_rmrf(dir);
@@ -249,6 +281,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_book_order),
+		cmocka_unit_test(test_declared),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),
 		cmocka_unit_test(test_select_and_keys),

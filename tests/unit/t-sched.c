@@ -120,7 +120,7 @@ wopen(struct world *w, int jobs, int keep)
 	strvadd(&abis, "32");
 	strvadd(&abis, "64");
 	assert_int_equal(recipes_load(&w->rs, w->dir, w->dir, &prof), 0);
-	assert_int_equal(graph_build(&w->g, &w->rs, &prof, &abis), 0);
+	assert_int_equal(graph_build(&w->g, &w->rs, &prof, &abis, 0), 0);
 	strvfree(&abis);
 	graph_keys(&w->g, &prof, "");
 	for (size_t i = 0; i < w->g.n; i++)
