@@ -385,6 +385,67 @@ reap(const struct buildopts *o)
 	free(dir);
 }
 
+/*
+ * The chroot and system stages of an LFS build run inside `chroot $LFS`. Each
+ * step enters a private mount namespace (unshare), mounts /dev, /proc, /sys
+ * and /run there, binds the state, recipe and patch dirs under /run/mlfs, and
+ * chroots. When the step's last process ends the namespace and its mounts go
+ * with it, so nothing stays mounted after a crash.
+ */
+static const char chrootsetup[] =
+	"set -e\n"
+	"lfs=$1 state=$2 recipes=$3 patches=$4; shift 4\n"
+	"mkdir -p \"$lfs/dev\" \"$lfs/proc\" \"$lfs/sys\" \"$lfs/run\"\n"
+	"mount --rbind /dev \"$lfs/dev\"\n"
+	"mount -t proc proc \"$lfs/proc\"\n"
+	"mount -t sysfs sysfs \"$lfs/sys\"\n"
+	"mount -t tmpfs tmpfs \"$lfs/run\"\n"
+	"mkdir -p \"$lfs/run/mlfs/state\" \"$lfs/run/mlfs/recipes\" \"$lfs/run/mlfs/patches\"\n"
+	"mount --bind \"$state\" \"$lfs/run/mlfs/state\"\n"
+	"mount --bind \"$recipes\" \"$lfs/run/mlfs/recipes\"\n"
+	"if [ -d \"$patches\" ]; then mount --bind \"$patches\" \"$lfs/run/mlfs/patches\"; fi\n"
+	"exec chroot \"$lfs\" \"$@\"\n";
+
+/* 1 when the steps of n run inside chroot $LFS */
+static int
+chrooted(const struct bctx *c, const struct node *n)
+{
+	return c->o->lfs && !c->o->root && n->r->stage >= STAGE_CHROOT;
+}
+
+/* a host path as the chrooted step sees it */
+static char *
+inside(const struct bctx *c, const char *path)
+{
+	const char *from[] = {c->o->state, c->rs->dir, c->rs->patchdir};
+	const char *to[] = {"/run/mlfs/state", "/run/mlfs/recipes", "/run/mlfs/patches"};
+
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(from[i]);
+		if (!strncmp(path, from[i], n) && (path[n] == '/' || !path[n]))
+			return xasprintf("%s%s", to[i], path + n);
+	}
+	return xstrdup(path);
+}
+
+/* rewrite the environment's paths for a chrooted step */
+static void
+insideenv(const struct bctx *c, struct strv *env)
+{
+	for (size_t i = 0; i < env->n; i++) {
+		char *eq = strchr(env->v[i], '=');
+		if (!eq || eq[1] != '/')
+			continue;
+		char *in = inside(c, eq + 1);
+		if (strcmp(in, eq + 1)) {
+			char *kv = xasprintf("%.*s=%s", (int)(eq - env->v[i]), env->v[i], in);
+			free(env->v[i]);
+			env->v[i] = kv;
+		}
+		free(in);
+	}
+}
+
 static void
 job_close_cb(uv_handle_t *h)
 {
@@ -471,7 +532,25 @@ run_start(void *ctx, struct node *n, const char *step)
 	}
 	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
 	stepenv(c, n, &env);
-	strvadd(&args, "bash");
+	if (chrooted(c, n)) {
+		insideenv(c, &env);
+		strvadd(&args, "unshare");
+		strvadd(&args, "--mount");
+		strvadd(&args, "--propagation");
+		strvadd(&args, "private");
+		strvadd(&args, "--");
+		strvadd(&args, "/bin/sh");
+		strvadd(&args, "-c");
+		strvadd(&args, chrootsetup);
+		strvadd(&args, "mlfs-chroot");
+		strvadd(&args, c->o->lfs);
+		strvadd(&args, c->o->state);
+		strvadd(&args, c->rs->dir);
+		strvadd(&args, c->rs->patchdir);
+		strvadd(&args, "/bin/bash");
+	} else {
+		strvadd(&args, "bash");
+	}
 	strvadd(&args, "--noprofile");
 	strvadd(&args, "--norc");
 	strvadd(&args, "-c");
@@ -480,7 +559,8 @@ run_start(void *ctx, struct node *n, const char *step)
 	strvadd(&args, step);
 	if (!strcmp(step, "patch"))
 		for (size_t i = 0; i < n->r->npatches; i++)
-			strvadd(&args, n->r->patches[i].file);
+			strvtake(&args, chrooted(c, n) ? inside(c, n->r->patches[i].file) :
+				xstrdup(n->r->patches[i].file));
 	io[0].flags = UV_IGNORE;
 	io[1].flags = io[2].flags = UV_INHERIT_FD;
 	io[1].data.fd = io[2].data.fd = jb->logfd;
@@ -490,7 +570,7 @@ run_start(void *ctx, struct node *n, const char *step)
 		io[JS_CHILDW].data.fd = wfd;
 		nio = 5;
 	}
-	po.file = "bash";
+	po.file = args.v[0];
 	po.args = args.v;
 	po.env = env.v;
 	po.cwd = src;
@@ -827,7 +907,7 @@ setup(struct bctx *c)
 		c->js = js_create(c->o->jobs, c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
 		return -1;
-	c->mc.root = c->o->root ? c->o->root : "/";
+	c->mc.root = c->o->root ? c->o->root : c->o->lfs ? c->o->lfs : "/";
 	c->mc.prof = c->prof;
 	c->mc.abis = c->g->abis;
 	c->run = (struct runner){
@@ -931,7 +1011,8 @@ build_fetch(const struct buildopts *o, struct graph *g)
 int
 build_uninstall(const struct buildopts *o, struct profiles *p, struct graph *g, const char *pkg)
 {
-	struct mergectx mc = {.root = o->root ? o->root : "/", .prof = p, .abis = g->abis};
+	struct mergectx mc = {.root = o->root ? o->root : o->lfs ? o->lfs : "/", .prof = p,
+		.abis = g->abis};
 	struct journal j;
 	char *path = xasprintf("%s/journal.jsonl", o->state);
 	int rc = merge_uninstall(&mc, pkg);

@@ -12,7 +12,7 @@ pkgs=(
 	gcc g++ make gcc-multilib g++-multilib binutils
 	# what the tests and real recipes use
 	busybox shellcheck file m4 perl python3 xz-utils bzip2 zstd lzip gzip
-	patch git ca-certificates dpkg-dev jq
+	patch git ca-certificates dpkg-dev jq debootstrap util-linux
 )
 
 if [ "${1:-}" = --print ]; then

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2034
+test_description='the chroot and system stages run inside chroot $LFS in a private mount namespace'
+. "$(dirname "$0")/lib.sh"
+
+# the tree is kept between runs (debootstrap takes minutes); MLFS_CHROOT_DIR moves it
+BASE=${MLFS_CHROOT_DIR:-/var/tmp/mlfs-chroot}
+MIRROR=${MLFS_MIRROR_DIR:-$TOP/build/mirror}
+LFS=$TRASH/lfs
+
+test_expect_success 'a Debian tree with the multilib compilers stands in for $LFS' '
+	"$TOP/tests/real/chroot.sh" "$BASE" &&
+	cp -a "$BASE" "$LFS" &&
+	chroot "$LFS" gcc -m32 -x c -o /tmp/t - <<-C
+	int main(void) { return 0; }
+	C
+'
+
+test_expect_success 'zlib, bzip2 and a probe build for 32, 64 and x32 inside it' '
+	"$TOP/tests/real/mirror.sh" "$MIRROR" zlib bzip2 >mirror.out 2>&1 &&
+	. "$MIRROR/sources.env" &&
+	read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}" &&
+	mkdir -p r && cp -R "$TOP/recipes/zlib" "$TOP/recipes/bzip2" r/ &&
+	mkdir -p r/probe &&
+	printf "{\"name\": \"probe\", \"version\": \"1\", \"stage\": \"system\", \"abis\": \"all\"}\n" >r/probe/recipe.json &&
+	cat >r/probe/build.sh <<-SH &&
+	# shellcheck shell=bash
+	install() {
+		mkdir -p "\$DESTDIR\$LIBDIR/probe"
+		{ test -d /run/mlfs/state && echo chrooted; test -r /proc/self/status && echo proc;
+		  test -c /dev/null && echo dev; cat /etc/debian_version; } >"\$DESTDIR\$LIBDIR/probe/where"
+	}
+	SH
+	"$MLFS" --state="$TRASH/st" build --lfs "$LFS" --abi 32,64,x32 -j 2 --recipes "$TRASH/r" \
+		--profiles "$TOP/abi-profiles" --mirror "$MLFS_MIRROR" "${srcargs[@]}" 2>build.err ||
+	{ tail -n 40 build.err; exit 1; }
+'
+
+test_expect_success 'the steps ran chrooted, with /proc and /dev' '
+	for d in lib lib32 libx32; do
+		grep -q "^chrooted$" "$LFS/usr/$d/probe/where" &&
+		grep -q "^proc$" "$LFS/usr/$d/probe/where" &&
+		grep -q "^dev$" "$LFS/usr/$d/probe/where" &&
+		grep -q "^12" "$LFS/usr/$d/probe/where" || exit 1
+	done &&
+	! test -e /run/mlfs/state
+'
+
+test_expect_success 'the libraries are in the libdirs of their ABIs' '
+	readelf -h "$LFS/usr/lib32/libz.so.1" | grep -q "Intel 80386" &&
+	readelf -h "$LFS/usr/libx32/libz.so.1" | grep -q "ELF32" &&
+	readelf -h "$LFS/usr/libx32/libz.so.1" | grep -q "X86-64" &&
+	readelf -h "$LFS/usr/lib/libz.so.1" | grep -q "ELF64" &&
+	readelf -h "$LFS/usr/lib32/libbz2.so.1.0" | grep -q "Intel 80386" &&
+	readelf -h "$LFS/usr/libx32/libbz2.so.1.0" | grep -q "X86-64"
+'
+
+test_expect_success 'nothing stays mounted' '
+	! grep -q " $LFS/" /proc/mounts
+'
+
+test_done
