@@ -394,7 +394,8 @@ manparse(struct manifest *mf, json_t *root)
 	json_array_foreach(files, i, v)
 		if (loadfentry(v, fentryadd(mf)) < 0)
 			return -1;
-	qsort(mf->f, mf->nf, sizeof(*mf->f), fentrycmp);
+	if (mf->nf)
+		qsort(mf->f, mf->nf, sizeof(*mf->f), fentrycmp);
 	return 0;
 }
 
@@ -834,7 +835,8 @@ scan(const struct mergectx *m, const struct recipe *r, const char *abi,
 	for (size_t i = 0; i < s.n; i++)
 		if (s.v[i].type == FT_FILE && !s.v[i].moved)
 			scanpc(&s, &s.v[i]);
-	qsort(s.v, s.n, sizeof(*s.v), rawcmp);
+	if (s.n)
+		qsort(s.v, s.n, sizeof(*s.v), rawcmp);
 	for (size_t i = 0; i < s.n && !s.err; i++) {
 		struct raw *e = &s.v[i];
 		if (i && !strcmp(e->path, s.v[i - 1].path)) {
@@ -1079,7 +1081,8 @@ resolve(const struct mergectx *m, const struct recipe *r, const struct manifest 
 			v[n++].rank = rank(m, mf->c[i].abi);
 		}
 	}
-	qsort(v, n, sizeof(*v), slotcmp);
+	if (n)
+		qsort(v, n, sizeof(*v), slotcmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && !strcmp(v[j].e->path, v[i].e->path); j++)
 			;
@@ -1087,7 +1090,8 @@ resolve(const struct mergectx *m, const struct recipe *r, const struct manifest 
 			rc = -1;
 	}
 	free(v);
-	qsort(out->f, out->nf, sizeof(*out->f), fentrycmp);
+	if (out->nf)
+		qsort(out->f, out->nf, sizeof(*out->f), fentrycmp);
 	for (i = 1; i < out->nf; i++)
 		if (!strcmp(out->f[i].path, out->f[i - 1].path))
 			rc = error("package '%s' would install '%s' twice (%s and %s)", r->name,
