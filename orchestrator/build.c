@@ -71,21 +71,41 @@ struct bctx {
 };
 
 char *
+build_nodedir(const char *node)
+{
+	char *s = xstrdup(node), *colon = strchr(s, ':');
+
+	if (colon)
+		*colon = '@';
+	return s;
+}
+
+/* state/<sub>/<node as a file name><suffix>; caller frees */
+static char *
+statepath(const struct buildopts *o, const char *sub, const char *node, const char *suffix)
+{
+	char *f = build_nodedir(node), *p = xasprintf("%s/%s/%s%s", o->state, sub, f, suffix);
+
+	free(f);
+	return p;
+}
+
+char *
 build_srcdir(const struct buildopts *o, const char *node)
 {
-	return xasprintf("%s/build/%s/src", o->state, node);
+	return statepath(o, "build", node, "/src");
 }
 
 char *
 build_stagedir(const struct buildopts *o, const char *node)
 {
-	return xasprintf("%s/stage/%s", o->state, node);
+	return statepath(o, "stage", node, "");
 }
 
 char *
 build_logpath(const struct buildopts *o, const char *node)
 {
-	return xasprintf("%s/logs/%s.log", o->state, node);
+	return statepath(o, "logs", node, ".log");
 }
 
 char *
@@ -293,7 +313,7 @@ static int
 unpacknode(struct bctx *c, struct node *n, struct strv *steps)
 {
 	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
-	char *top = xasprintf("%s/build/%s", c->o->state, n->name);
+	char *top = statepath(c->o, "build", n->name, "");
 	char *log = build_logpath(c->o, n->name);
 	int rc = 0;
 	int fd;
@@ -343,7 +363,7 @@ static const char driver[] =
 static char *
 pgidpath(const struct buildopts *o, const char *node)
 {
-	return xasprintf("%s/run/%s.pgid", o->state, node);
+	return statepath(o, "run", node, ".pgid");
 }
 
 /* a step of an earlier mlfs that was killed may still run: end its process
@@ -477,16 +497,13 @@ job_exit_cb(uv_process_t *p, int64_t status, int sig)
 	}
 	uv_close((uv_handle_t *)p, job_close_cb);
 	sched_stepdone(&c->s, n, sig ? -sig : (int)status);
-	/* idle: every token must be back in the pool */
-	if (!c->jobs && !c->s.nrun && c->js)
-		js_audit(c->js, n->name);
 }
 
 static void
 stepenv(struct bctx *c, struct node *n, struct strv *env)
 {
 	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
-	char *home = xasprintf("%s/build/%s/home", c->o->state, n->name);
+	char *home = statepath(c->o, "build", n->name, "/home");
 	struct strv sources = {0};
 	struct envin in = {
 		.prof = c->prof, .abi = n->abi, .r = n->r, .abis = &c->g->abis,
@@ -637,7 +654,7 @@ run_after(void *ctx, struct node *n)
 {
 	struct bctx *c = ctx;
 	char *stage = build_stagedir(c->o, n->name);
-	char *top = xasprintf("%s/build/%s", c->o->state, n->name);
+	char *top = statepath(c->o, "build", n->name, "");
 
 	rmtree(stage);
 	if (!c->o->keepbuild)
@@ -664,11 +681,24 @@ run_acquire(void *ctx)
 }
 
 static void
-run_release(void *ctx)
+run_release(void *ctx, struct node *n, int idle)
 {
 	struct bctx *c = ctx;
 
 	js_release(c->js);
+	/* no node runs: every token must be back; repair before anything starts */
+	if (idle)
+		js_audit(c->js, n->name);
+}
+
+/* the node's duration at its last merge, when known */
+static double
+run_weight(void *ctx, struct node *n)
+{
+	struct bctx *c = ctx;
+	const struct jstate *s = journal_get(&c->j, n->name);
+
+	return s && s->secs > 0 ? s->secs : 1;
 }
 
 static void
@@ -913,7 +943,7 @@ setup(struct bctx *c)
 	c->run = (struct runner){
 		.ctx = c, .begin = run_begin, .start = run_start, .finish = run_finish,
 		.after = run_after, .killall = run_killall, .acquire = run_acquire,
-		.release = run_release, .progress = run_progress,
+		.release = run_release, .progress = run_progress, .weight = run_weight,
 	};
 	uv_timer_init(c->loop, &c->killtimer);
 	c->killtimer.data = c;

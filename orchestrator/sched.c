@@ -67,6 +67,15 @@ sched_init(struct sched *s, struct graph *g, struct journal *j, struct runner *r
 	for (size_t i = 0; i < g->n; i++)
 		if (s->runs[i].st == N_WAIT && !s->runs[i].nblock)
 			s->runs[i].st = N_READY;
+	/* critical-path priorities, from the end of the topological order */
+	for (size_t i = g->n; i-- > 0;) {
+		struct node *n = g->nodes[i];
+		double w = run->weight ? run->weight(run->ctx, n) : 1, best = 0;
+		for (size_t k = 0; k < n->nusers; k++)
+			if (s->runs[n->users[k]->index].prio > best)
+				best = s->runs[n->users[k]->index].prio;
+		s->runs[i].prio = w + best;
+	}
 }
 
 static int
@@ -78,14 +87,14 @@ takeslot(struct sched *s)
 }
 
 static void
-giveslot(struct sched *s, struct nrun *r)
+giveslot(struct sched *s, struct node *n, struct nrun *r)
 {
 	if (!r->holds)
 		return;
 	r->holds = 0;
 	s->nrun--;
 	if (s->run->release)
-		s->run->release(s->run->ctx);
+		s->run->release(s->run->ctx, n, s->nrun == 0);
 }
 
 static void
@@ -122,7 +131,7 @@ fail(struct sched *s, struct node *n, struct nrun *r, const char *step, int stat
 		if (s->nfail >= s->maxfail)
 			s->stopping = 1;
 	}
-	giveslot(s, r);
+	giveslot(s, n, r);
 	block(s, n);
 	progress(s, n);
 }
@@ -137,7 +146,7 @@ done(struct sched *s, struct node *n, struct nrun *r)
 		s->run->after(s->run->ctx, n);
 	r->st = N_DONE;
 	s->ndone++;
-	giveslot(s, r);
+	giveslot(s, n, r);
 	for (size_t i = 0; i < n->nusers; i++) {
 		struct nrun *u = &s->runs[n->users[i]->index];
 		if (u->st == N_WAIT && --u->nblock == 0)
@@ -183,16 +192,27 @@ begin(struct sched *s, struct node *n, struct nrun *r)
 	next(s, n, r);
 }
 
+/* the ready node on the longest path to the end, or -1 */
+static long
+bestready(const struct sched *s)
+{
+	long best = -1;
+
+	for (size_t i = 0; i < s->g->n; i++)
+		if (s->runs[i].st == N_READY && (best < 0 || s->runs[i].prio > s->runs[best].prio))
+			best = (long)i;
+	return best;
+}
+
 void
 sched_pump(struct sched *s)
 {
-	for (size_t i = 0; i < s->g->n && !s->stopping; i++) {
-		struct nrun *r = &s->runs[i];
-		if (r->st != N_READY)
-			continue;
+	long i;
+
+	while (!s->stopping && (i = bestready(s)) >= 0) {
 		if (!takeslot(s))
 			break;
-		begin(s, s->g->nodes[i], r);
+		begin(s, s->g->nodes[i], &s->runs[i]);
 	}
 }
 

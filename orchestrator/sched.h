@@ -32,6 +32,8 @@ struct nrun {
 	unsigned long long tstep;  /* start of the current step, ns */
 	int status;             /* the failed step's exit status (-signal when killed) */
 	int holds;              /* 1 while it holds a slot */
+	double prio;            /* the longest path from here to the end: ready nodes
+	                           with the highest start first */
 };
 
 /* what a runner does for the scheduler; every call returns 0 or -1 */
@@ -49,8 +51,10 @@ struct runner {
 	void (*killall)(void *ctx, int sig);
 	/* take a slot (1 taken, 0 none free now); NULL: the scheduler counts -j itself */
 	int (*acquire)(void *ctx);
-	/* give a slot back */
-	void (*release)(void *ctx);
+	/* give back the slot n held; idle tells that no node holds one now */
+	void (*release)(void *ctx, struct node *n, int idle);
+	/* how long n is expected to take, any unit (NULL: every node weighs 1) */
+	double (*weight)(void *ctx, struct node *n);
 	/* a node changed state or step: for the status line */
 	void (*progress)(void *ctx, struct node *n);
 };

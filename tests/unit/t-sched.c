@@ -82,9 +82,22 @@ finishone(struct fake *f)
 	sched_stepdone(f->s, n, strvfind(&f->failsteps, key) >= 0 ? 2 : 0);
 }
 
+static int chainset;  /* mkset writes a lone node and a chain instead */
+
 static void
 mkset(const char *dir)
 {
+	if (chainset) {
+		unit_write(dir, "aa/recipe.json", "{\"name\":\"aa\",\"version\":\"1\",\"stage\":\"system\"}");
+		unit_write(dir, "zz1/recipe.json", "{\"name\":\"zz1\",\"version\":\"1\",\"stage\":\"system\"}");
+		unit_write(dir, "zz2/recipe.json", "{\"name\":\"zz2\",\"version\":\"1\",\"stage\":\"system\",\"depends\":[\"zz1\"]}");
+		unit_write(dir, "zz3/recipe.json", "{\"name\":\"zz3\",\"version\":\"1\",\"stage\":\"system\",\"depends\":[\"zz2\"]}");
+		unit_write(dir, "aa/build.sh", "");
+		unit_write(dir, "zz1/build.sh", "");
+		unit_write(dir, "zz2/build.sh", "");
+		unit_write(dir, "zz3/build.sh", "");
+		return;
+	}
 	/* a <- b <- d, a <- c; e alone; all for 32 and 64 */
 	unit_write(dir, "a/recipe.json", "{\"name\":\"a\",\"version\":\"1\",\"stage\":\"system\",\"abis\":\"all\"}");
 	unit_write(dir, "b/recipe.json", "{\"name\":\"b\",\"version\":\"1\",\"stage\":\"system\",\"abis\":\"all\",\"depends\":[\"a\"]}");
@@ -246,6 +259,27 @@ test_only_marked(void **state)
 	wclose(&w);
 }
 
+/* with one slot, the head of the longest chain starts before a lone node
+   that comes first in plan order */
+static void
+test_critical_path(void **state)
+{
+	struct world w;
+
+	chainset = 1;
+	wopen(&w, 1, 1);
+	chainset = 0;
+	assert_string_equal(w.g.nodes[0]->name, "aa:64");
+	sched_pump(&w.s);
+	assert_int_equal(w.f.nrunning, 1);
+	assert_string_equal(w.f.running[0]->name, "zz1:64");
+	while (w.f.nrunning)
+		finishone(&w.f);
+	assert_int_equal(w.f.order.n, 4);
+	assert_string_equal(w.f.order.v[0], "zz1:64");
+	wclose(&w);
+}
+
 static int
 setup(void **state)
 {
@@ -268,6 +302,7 @@ main(void)
 		cmocka_unit_test(test_keep_going),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_only_marked),
+		cmocka_unit_test(test_critical_path),
 	};
 	return cmocka_run_group_tests_name("sched", tests, setup, teardown);
 }
