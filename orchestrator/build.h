@@ -35,6 +35,9 @@ struct buildopts {
 };
 
 /* the paths of a node's state */
+/* a node's name as a file name: "gmp:32" gives "gmp@32" (a colon in a path
+   splits LD_LIBRARY_PATH and make's targets); caller frees */
+char *build_nodedir(const char *node);
 char *build_srcdir(const struct buildopts *o, const char *node);
 char *build_stagedir(const struct buildopts *o, const char *node);
 char *build_logpath(const struct buildopts *o, const char *node);

@@ -707,7 +707,7 @@ cmd_status(struct cli *c)
 		journal_close(&j);
 	free(path);
 	freeworld(&w);
-	return counts[1] ? 1 : 0;
+	return 0;
 }
 
 static int
@@ -755,7 +755,9 @@ cmd_clean(struct cli *c)
 		char *top, *stage;
 		if (!n->mark)
 			continue;
-		top = xasprintf("%s/build/%s", c->o.state, n->name);
+		char *nd = build_nodedir(n->name);
+		top = xasprintf("%s/build/%s", c->o.state, nd);
+		free(nd);
 		stage = build_stagedir(&c->o, n->name);
 		rc |= rmtree(top) | rmtree(stage);
 		rc |= journal_record(&j, n->name, J_CLEAN, NULL, NULL, 0);

@@ -327,6 +327,9 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	if (jdoc_str(d, "", o, "name", 1, &s) < 0)
 		return -1;
 	const char *base = strrchr(r->dir, '/') + 1;
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._+-", *c))
+			return jdoc_error(d, "name", "recipe name '%s' may hold only letters, digits and . _ + -", s);
 	if (strcmp(s, base))
 		return jdoc_error(d, "name", "recipe name '%s' differs from its directory '%s'", s, base);
 	r->name = xstrdup(s);
