@@ -55,9 +55,13 @@ hashend(struct hasher *h, char *hex)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
+	static const char digits[] = "0123456789abcdef";
+
 	EVP_DigestFinal_ex(h->ctx, md, &n);
-	for (unsigned int i = 0; i < n; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
 	hex[2 * n] = '\0';
 	EVP_MD_CTX_free(h->ctx);
 	free(h);

@@ -41,17 +41,53 @@ evparse(const char *s)
 	return -1;
 }
 
+static size_t
+strhash(const char *s)
+{
+	size_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* the index slot of node: where it is, or the free slot it would take */
+static size_t *
+probe(const struct journal *j, const char *node)
+{
+	size_t m = j->tabcap - 1, i = strhash(node) & m;
+
+	while (j->tab[i] && strcmp(j->s[j->tab[i] - 1].node, node))
+		i = (i + 1) & m;
+	return &j->tab[i];
+}
+
+static void
+rehash(struct journal *j)
+{
+	free(j->tab);
+	j->tabcap = j->tabcap ? j->tabcap * 2 : 64;
+	j->tab = xcalloc(j->tabcap, sizeof(*j->tab));
+	for (size_t i = 0; i < j->n; i++)
+		*probe(j, j->s[i].node) = i + 1;
+}
+
 static struct jstate *
 slot(struct journal *j, const char *node)
 {
-	for (size_t i = 0; i < j->n; i++)
-		if (!strcmp(j->s[i].node, node))
-			return &j->s[i];
+	size_t *t;
+
+	if (2 * (j->n + 1) > j->tabcap)
+		rehash(j);
+	t = probe(j, node);
+	if (*t)
+		return &j->s[*t - 1];
 	if ((j->n & (j->n - 1)) == 0)
 		j->s = xreallocarray(j->s, j->n ? j->n * 2 : 1, sizeof(*j->s));
 	memset(&j->s[j->n], 0, sizeof(*j->s));
 	j->s[j->n].node = xstrdup(node);
-	return &j->s[j->n++];
+	*t = ++j->n;
+	return &j->s[j->n - 1];
 }
 
 static void
@@ -151,6 +187,8 @@ journal_open(struct journal *j, const char *path)
 		for (size_t i = 0; i < j->n; i++)
 			free(j->s[i].step), free(j->s[i].node);
 		j->n = 0;
+		if (j->tab)
+			memset(j->tab, 0, j->tabcap * sizeof(*j->tab));
 		len = 0;
 	}
 	free(text);
@@ -233,10 +271,12 @@ journal_start(struct journal *j, const char *node, const char *key, const char *
 const struct jstate *
 journal_get(const struct journal *j, const char *node)
 {
-	for (size_t i = 0; i < j->n; i++)
-		if (!strcmp(j->s[i].node, node))
-			return &j->s[i];
-	return NULL;
+	size_t *t;
+
+	if (!j->tabcap)
+		return NULL;
+	t = probe(j, node);
+	return *t ? &j->s[*t - 1] : NULL;
 }
 
 int
@@ -287,6 +327,7 @@ journal_close(struct journal *j)
 		free(j->s[i].step);
 	}
 	free(j->s);
+	free(j->tab);
 	free(j->path);
 	memset(j, 0, sizeof(*j));
 }

@@ -32,6 +32,8 @@ struct journal {
 	int fd;              /* open for appending */
 	struct jstate *s;    /* one entry per node seen */
 	size_t n;
+	size_t *tab;         /* open-addressing index of s by node name: i + 1, 0 free */
+	size_t tabcap;       /* a power of two, over twice n */
 	size_t lines;        /* lines read and appended, for compaction */
 };
 
