@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# mirror.sh: make DIR a local mirror of the real upstream sources of some recipes,
+# taken from the Debian source packages of this machine's own apt archive.
+#
+# Usage: tests/real/mirror.sh DIR [RECIPE...]
+#        (default recipes: zlib bzip2 xz gmp ncurses libffi openssl)
+#
+# For each recipe it downloads the Debian source package's orig tarball
+# (`apt-get source --download-only`, with deb-src entries derived from the
+# machine's own apt sources, in a private apt configuration under DIR/.apt so
+# the system's apt state is untouched), then:
+#   - if the orig tarball is byte-identical to the upstream release (its sha256
+#     equals the recipe's checksum), it is copied to DIR/<upstream file name>,
+#     so `mlfs build --mirror file://DIR` finds it;
+#   - otherwise (dfsg repacks such as zlib and gmp, or a newer Debian upstream
+#     version than the recipe pins, e.g. after an openssl security update) the
+#     orig tarball alone (no debian/ directory, no Debian patches) is unpacked
+#     into DIR/trees/<recipe>/, to be passed as `--source <recipe>=DIR/trees/<recipe>`.
+# It writes DIR/sources.env (shell syntax) with MLFS_MIRROR and the --source
+# overrides needed (MLFS_SOURCE_ARGS). A second run does no network access when
+# every recipe is already mirrored.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+RECIPES=${MLFS_RECIPES:-$TOP/recipes}
+
+die() { echo "mirror.sh: $*" >&2; exit 1; }
+say() { echo "mirror: $*" >&3; }
+exec 3>&1
+
+[ $# -ge 1 ] || die "usage: tests/real/mirror.sh DIR [RECIPE...]"
+command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
+command -v apt-get >/dev/null || die "apt-get is needed (Debian or a derivative)"
+mkdir -p "$1"
+DIR=$(cd "$1" && pwd)
+shift
+if [ $# -gt 0 ]; then
+	names=("$@")
+else
+	names=(zlib bzip2 xz gmp ncurses libffi openssl)
+fi
+
+# recipe name -> Debian source package name (extend here; default: the same name)
+debian_source() {
+	case $1 in
+	xz) echo xz-utils ;;
+	mpc) echo mpclib3 ;;
+	mpfr) echo mpfr4 ;;
+	pkgconf) echo pkgconf ;;
+	zstd) echo libzstd ;;
+	python) echo python3.11 ;;
+	gcc) echo gcc-12 ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# the recipe's first source: "url sha256"
+recipe_source() {
+	local f=$RECIPES/$1/recipe.json
+	[ -f "$f" ] || die "$1: no recipe ($f)"
+	jq -r '.sources[0] | "\(.url) \(.sha256 // "")"' "$f"
+}
+
+sha256() { sha256sum "$1" | cut -d' ' -f1; }
+
+APT=$DIR/.apt
+aptopts=(
+	-o "Dir::Etc::SourceList=$APT/sources.list"
+	-o "Dir::Etc::SourceParts=$APT/sources.list.d"
+	-o "Dir::State::Lists=$APT/lists"
+	-o "Dir::Cache=$APT/cache"
+	-o "APT::Sandbox::User=root"
+	-o "Debug::NoLocking=1"
+	-q
+)
+
+# write $APT/sources.list.d/mlfs-src.sources: the machine's own Debian entries
+# for its release (suites CODENAME, CODENAME-*, CODENAME/*), turned into deb-src
+make_sources() {
+	local codename out tmp f dst
+	# shellcheck source=/dev/null
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release"
+	mkdir -p "$APT/sources.list.d" "$APT/lists/partial" "$APT/cache/archives/partial"
+	: >"$APT/sources.list"
+	out=$APT/sources.list.d/mlfs-src.sources
+	tmp=$APT/sources.tmp
+	: >"$tmp"
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		# deb822: blank-line separated stanzas; keep Debian stanzas, Types: deb-src
+		awk -v cn="$codename" '
+			function flush(   i, keep, n, s, k) {
+				if (nl == 0) return
+				keep = 0
+				n = split(suites, s, /[ \t]+/)
+				for (i = 1; i <= n; i++)
+					if (s[i] == cn || index(s[i], cn "-") == 1 || index(s[i], cn "/") == 1) keep = 1
+				if (types !~ /(^|[ \t])deb([ \t]|$)/ || enabled ~ /^[ \t]*no/) keep = 0
+				if (keep) {
+					for (k = 1; k <= nl; k++) print lines[k]
+					print ""
+				}
+				nl = 0; suites = ""; types = ""; enabled = ""
+			}
+			/^[ \t]*$/ { flush(); next }
+			/^#/ { next }
+			{
+				if (tolower($0) ~ /^types:/) { types = substr($0, 7); $0 = "Types: deb-src" }
+				else if (tolower($0) ~ /^suites:/) suites = substr($0, 8)
+				else if (tolower($0) ~ /^enabled:/) enabled = substr($0, 9)
+				lines[++nl] = $0
+			}
+			END { flush() }
+		' "$f" >>"$tmp"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		# one-line format: "deb [opts] URI SUITE COMPONENTS..." -> "deb-src ..."
+		awk -v cn="$codename" '
+			$1 != "deb" { next }
+			{
+				i = 2
+				if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+				suite = $(i + 1)
+				if (suite != cn && index(suite, cn "-") != 1 && index(suite, cn "/") != 1) next
+				sub(/^deb/, "deb-src")
+				print
+			}
+		' "$f" >"$tmp.list"
+		dst=$APT/sources.list.d/mlfs-src-$(basename "$f" .list).list
+		if [ ! -s "$tmp.list" ]; then
+			rm -f "$dst"
+		elif ! cmp -s "$tmp.list" "$dst"; then
+			cp "$tmp.list" "$dst"
+		fi
+		rm -f "$tmp.list"
+	done
+	# rewrite only on change: a newer sources directory forces an update
+	if [ ! -s "$tmp" ]; then
+		rm -f "$tmp" "$out"
+	elif cmp -s "$tmp" "$out"; then
+		rm -f "$tmp"
+	else
+		mv "$tmp" "$out"
+	fi
+	ls "$APT"/sources.list.d/* >/dev/null 2>&1 ||
+		die "no Debian '$codename' entries in /etc/apt/sources.list{,.d}"
+}
+
+apt_ready=0
+apt_prepare() {
+	[ $apt_ready -eq 0 ] || return 0
+	local stamp=$APT/updated key
+	make_sources
+	key=$(cat "$APT"/sources.list.d/* | sha256sum | cut -d' ' -f1)
+	# refresh the private source index when missing, older than 12 hours or
+	# made for other sources
+	if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720)" ] ||
+		[ "$(cat "$stamp")" != "$key" ]; then
+		say "apt-get update (deb-src, private lists in $APT)"
+		apt-get "${aptopts[@]}" update >"$APT/update.log" 2>&1 ||
+			{ cat "$APT/update.log" >&2; die "apt-get update failed"; }
+		echo "$key" >"$stamp"
+	fi
+	apt_ready=1
+}
+
+# Debian's upstream version of a Debian version: no epoch, no revision
+debian_upstream() {
+	local v=${1#*:}
+	echo "${v%-*}"
+}
+
+# the release a Debian upstream version repacks: 1.2.13.dfsg -> 1.2.13,
+# 6.2.1+dfsg1 -> 6.2.1
+plain_version() {
+	local v=${1%%[+~]*}
+	echo "${v%.dfsg*}"
+}
+
+# choose the Debian version of source package $1 to use for recipe version $2:
+# the newest whose upstream release is $2, else the newest of all
+choose_version() {
+	local v best="" any=""
+	while read -r v; do
+		[ -n "$v" ] || continue
+		if [ -z "$any" ] || dpkg --compare-versions "$v" gt "$any"; then
+			any=$v
+		fi
+		if [ "$(plain_version "$(debian_upstream "$v")")" = "$2" ]; then
+			if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then
+				best=$v
+			fi
+		fi
+	done < <(apt-cache "${aptopts[@]}" showsrc "$1" 2>/dev/null |
+		awk -v p="$1" '/^Package:/{ok = ($2 == p)} ok && /^Version:/{print $2}')
+	echo "${best:-$any}"
+}
+
+# the orig tarball of source package $1 at upstream version $2 (empty when none)
+find_orig() {
+	local f
+	for f in "$APT/src/$1_$2".orig.tar.*; do
+		case $f in *.asc) continue ;; esac
+		[ -f "$f" ] && echo "$f" && return 0
+	done
+	return 0
+}
+
+# download the orig tarball of source package $1 (Debian version $2) into
+# $APT/src; print its path
+fetch_orig() {
+	local src=$1 ver=$2 up orig
+	up=$(debian_upstream "$ver")
+	mkdir -p "$APT/src"
+	orig=$(find_orig "$src" "$up")
+	if [ -z "$orig" ]; then
+		say "$src: apt-get source --download-only $src=$ver"
+		# the .dsc or the Debian patches may be missing from the archive while
+		# the orig is there: only the orig matters, so a failure is judged below
+		(cd "$APT/src" && apt-get "${aptopts[@]}" source --download-only "$src=$ver") \
+			>"$APT/src/$src.log" 2>&1 || true
+		orig=$(find_orig "$src" "$up")
+		[ -n "$orig" ] || { cat "$APT/src/$src.log" >&2; die "$src: apt-get source failed"; }
+	fi
+	echo "$orig"
+}
+
+overrides=()
+notes=()
+for name in "${names[@]}"; do
+	read -r url sum < <(recipe_source "$name")
+	fname=${url##*/}
+	version=$(jq -r .version "$RECIPES/$name/recipe.json")
+	tree=$DIR/trees/$name
+	stamp=$DIR/trees/.$name.orig
+	# already done?
+	if [ -f "$DIR/$fname" ] && [ "$(sha256 "$DIR/$fname")" = "$sum" ]; then
+		say "$name: $fname present (sha256 ok)"
+		rm -rf "$tree" "$stamp"
+		continue
+	fi
+	# a tree of a Debian repack of the recipe's version: done (a tree of another
+	# version is checked again below: Debian may have the pinned one by now)
+	if [ -d "$tree" ] && [ -f "$stamp" ] &&
+		[ "$(plain_version "$(sed -n 2p "$stamp")")" = "$version" ]; then
+		say "$name: tree present: $tree ($(head -n 1 "$stamp"))"
+		overrides+=("$name=$tree")
+		continue
+	fi
+	src=$(debian_source "$name")
+	apt_prepare
+	dver=$(choose_version "$src" "$version")
+	[ -n "$dver" ] || die "$name: no Debian source package '$src' in the deb-src index"
+	orig=$(fetch_orig "$src" "$dver")
+	osum=$(sha256 "$orig")
+	oname=${orig##*/}
+	over=$(debian_upstream "$dver")
+	if [ "$osum" = "$sum" ]; then
+		cp "$orig" "$DIR/$fname.tmp"
+		mv "$DIR/$fname.tmp" "$DIR/$fname"
+		rm -rf "$tree" "$stamp"
+		say "$name: $oname is byte-identical to upstream $fname: copied"
+		continue
+	fi
+	# not the upstream file: unpack the orig alone (no debian/, no patches)
+	if [ -d "$tree" ] && [ -f "$stamp" ] && [ "$(head -n 1 "$stamp")" = "$oname $osum" ]; then
+		say "$name: tree present: $tree ($oname)"
+		verb=kept
+	else
+		verb=unpacked
+		rm -rf "$tree" "$tree.tmp"
+		mkdir -p "$tree.tmp"
+		tar -xf "$orig" -C "$tree.tmp" --strip-components=1 --no-same-owner
+		mv "$tree.tmp" "$tree"
+		printf '%s %s\n%s\n' "$oname" "$osum" "$over" >"$stamp"
+	fi
+	overrides+=("$name=$tree")
+	upver=$(plain_version "$over")
+	if [ "$upver" = "$version" ]; then
+		say "$name: $oname differs from upstream $fname (Debian repack): $verb $tree"
+	else
+		say "$name: Debian has $over, the recipe pins $version: $verb $oname in $tree"
+		notes+=("$name: the tree is Debian's upstream $over, the recipe pins $version")
+	fi
+done
+
+# sources.env: what a test needs to build these recipes offline
+args=""
+for o in "${overrides[@]}"; do
+	args="$args --source $o"
+done
+{
+	echo "# written by tests/real/mirror.sh; source it from a shell"
+	echo "MLFS_MIRROR='file://$DIR'"
+	echo "MLFS_SOURCE_ARGS='${args# }'"
+	for n in "${notes[@]}"; do
+		echo "# note: $n"
+	done
+} >"$DIR/sources.env.tmp"
+mv "$DIR/sources.env.tmp" "$DIR/sources.env"
+for n in "${notes[@]}"; do
+	say "note: $n"
+done
+say "wrote $DIR/sources.env: --mirror file://$DIR${args}"
