@@ -748,6 +748,28 @@ walk_close_cb(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+/* downloads on the live line: one redraw per tenth of a second at most */
+static void
+fetch_progress_cb(void *arg, const char *name, curl_off_t now, curl_off_t total)
+{
+	static unsigned long long last;
+	static long long lastpct = -1;
+	unsigned long long t = nowns();
+	long long pct = total ? (long long)(now * 100 / total) : -1;
+
+	(void)arg;
+	if ((t - last < 100000000ull && pct < 100) || (pct >= 0 && pct == lastpct))
+		return;
+	last = t;
+	lastpct = pct;
+	if (total)
+		fprintf(stderr, "\r\033[Kfetching %s: %lld%% of %.1f MiB", name, pct,
+			total / 1048576.0);
+	else
+		fprintf(stderr, "\r\033[Kfetching %s: %.1f MiB", name, now / 1048576.0);
+	fflush(stderr);
+}
+
 /* fetch every URL source of the marked nodes into the cache */
 static int
 fetchall(struct bctx *c)
@@ -780,7 +802,11 @@ fetchall(struct bctx *c)
 	fo.offline = c->o->offline;
 	fo.quiet = c->o->quiet;
 	fo.retries = 2;
+	if (!c->o->quiet && isatty(2) && getenv("TERM") && strcmp(getenv("TERM"), "dumb"))
+		fo.progress = fetch_progress_cb;
 	rc = n ? fetch_run(c->loop, &fo, items, n) : 0;
+	if (fo.progress)
+		fprintf(stderr, "\r\033[K");
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].path) {
 			strvtake(&c->fetched, xasprintf("%s:%s", hashname(items[i].src->alg), items[i].src->sum));

@@ -7,6 +7,11 @@ mkdir -p r/nap
 printf '{"name": "nap", "version": "1", "stage": "system", "abis": "all"}\n' >r/nap/recipe.json
 printf '# shellcheck shell=bash\nbuild() { sleep 2.5; }\ninstall() { mkdir -p "$DESTDIR$LIBDIR"; echo "$MLFS_ABI" >"$DESTDIR$LIBDIR/nap"; }\n' >r/nap/build.sh
 OPTS="--recipes $TRASH/r --profiles $TOP/abi-profiles --abi 32,64,x32 -j 3"
+PORT=$((20000 + RANDOM % 20000))
+mkdir -p www
+busybox httpd -f -p "127.0.0.1:$PORT" -h "$TRASH/www" &
+HTTPD=$!
+trap 'kill $HTTPD 2>/dev/null; test_cleanup' EXIT
 
 test_expect_success 'on a terminal: one live line redrawn in place, with the running nodes' '
 	TERM=xterm script -qfec "$MLFS --state=$TRASH/st1 build $OPTS --root $TRASH/root1" tty.out >/dev/null &&
@@ -32,6 +37,18 @@ test_expect_success 'not on a terminal: plain lines, one per event' '
 test_expect_success '--quiet prints nothing on success' '
 	"$MLFS" --state="$TRASH/st4" build $OPTS --root "$TRASH/root4" -q 2>quiet.err &&
 	test ! -s quiet.err
+'
+
+test_expect_success 'downloads show their progress on the live line' '
+	mkdir -p www r2/big &&
+	head -c 20000000 /dev/urandom >www/big.bin &&
+	tar -C www -cf www/big-1.tar big.bin &&
+	printf "{\"name\":\"big\",\"version\":\"1\",\"stage\":\"system\",\"sources\":[{\"url\":\"http://127.0.0.1:%s/big-1.tar\",\"sha256\":\"%s\"}]}\n" \
+		"$PORT" "$(sha256sum www/big-1.tar | cut -d" " -f1)" >r2/big/recipe.json &&
+	echo "install() { :; }" >r2/big/build.sh &&
+	TERM=xterm script -qfec "$MLFS --state=$TRASH/st5 fetch --recipes $TRASH/r2 --profiles $TOP/abi-profiles --root $TRASH/root5 --abi 64" fetch.out >/dev/null &&
+	grep -a -q "fetching big-1.tar: 100% of 19.1 MiB" fetch.out &&
+	test "$(grep -a -o "fetching big-1.tar: 100%" fetch.out | wc -l)" -eq 1
 '
 
 test_done
