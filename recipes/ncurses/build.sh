@@ -2,7 +2,8 @@
 # ncurses: LFS 8.29 (wide-character libraries only). 32 and x32 are configured
 # as cross builds: ncurses then builds its helper programs with the build
 # machine's compiler and installs the terminfo database with the build
-# machine's tic. Each ABI installs everything (identical headers and terminfo
+# machine's tic. The primary ABI installs everything; the others install their
+# libraries, headers and programs, as the book does (identical headers
 # are merged once; ncursesw6-config is a chost tool).
 # --disable-pkg-ldflags keeps the caller's LDFLAGS (host mode: -L$MLFS_ROOT/...)
 # out of the installed .pc files and ncursesw6-config.
@@ -25,7 +26,14 @@ build() {
 
 install() {
 	local d=${DESTDIR:?} lib=${LIBDIR:?} l
-	make DESTDIR="$d" install
+	if [ "${MLFS_ABI:?}" = "${MLFS_PRIMARY_ABI:?}" ]; then
+		make DESTDIR="$d" install
+	else
+		# as the book does for the other ABIs: no terminfo database (the
+		# primary ABI's tic writes aliases as files, the build machine's tic
+		# as symlinks) and no manual pages; libraries, headers and programs
+		make DESTDIR="$d" install.libs install.includes install.progs
+	fi
 	# the book: curses.h always uses the wide-character definitions
 	sed -i 's/^#if.*XOPEN.*$/#if 1/' "$d/usr/include/curses.h"
 	# programs that link with the non-wide names get the wide libraries
