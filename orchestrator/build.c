@@ -500,7 +500,7 @@ job_exit_cb(uv_process_t *p, int64_t status, int sig)
 }
 
 static void
-stepenv(struct bctx *c, struct node *n, struct strv *env)
+stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 {
 	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
 	char *home = statepath(c->o, "build", n->name, "/home");
@@ -510,7 +510,7 @@ stepenv(struct bctx *c, struct node *n, struct strv *env)
 		.root = c->o->root, .lfs = c->o->lfs, .destdir = stage, .srcdir = src,
 		.home = home, .sources = &sources, .jobs = c->o->jobs,
 		.makeflags = c->js ? js_makeflags(c->js) : NULL,
-		.canrun = abican(c, n->abi->name),
+		.canrun = abican(c, n->abi->name), .step = step,
 	};
 
 	for (size_t i = 0; i < n->r->nsources; i++) {
@@ -548,7 +548,7 @@ run_start(void *ctx, struct node *n, const char *step)
 		return -1;
 	}
 	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
-	stepenv(c, n, &env);
+	stepenv(c, n, step, &env);
 	if (chrooted(c, n)) {
 		insideenv(c, &env);
 		strvadd(&args, "unshare");

@@ -23,6 +23,7 @@ struct envin {
 	const char *makeflags;     /* the jobserver's MAKEFLAGS, or NULL */
 	int jobs;                  /* -j */
 	int canrun;                /* 1 when this machine runs the ABI's programs */
+	const char *step;          /* the step ("check"), or NULL */
 };
 
 /* fill env with "KEY=VALUE" strings for one step; env is appended to */

@@ -45,7 +45,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  build [PKG...]     build every node not yet built (resumes after a failure);\n"
 	"                     with PKG, only those packages and what they need\n"
-	"  plan               print what a build would run, in order\n"
+	"  plan [PKG...]      print what a build would run, in order\n"
 	"  rebuild PKG[:ABI]  rebuild these nodes (--dependents: and what depends on them)\n"
 	"  fetch [PKG...]     download and verify the sources\n"
 	"  status             each node: done, failed, interrupted or pending\n"
@@ -557,6 +557,19 @@ planjson(const struct graph *g, const struct strv *whys)
 	json_decref(root);
 }
 
+/* PKG... operands of build and plan: those packages and what they need */
+static void
+scope(struct cli *c, struct graph *g)
+{
+	for (size_t i = 0; i < c->args.n; i++)
+		if (graph_select(g, c->args.v[i]) < 0)
+			exit(1);
+	for (size_t i = 0; i < g->n; i++)
+		if (g->nodes[i]->mark)
+			g->nodes[i]->mark = 2;
+	graph_mark_deps(g, 2);
+}
+
 static int
 cmd_plan(struct cli *c)
 {
@@ -565,7 +578,8 @@ cmd_plan(struct cli *c)
 	size_t n;
 
 	loadworld(c, &w);
-	n = decide(&w.g, c->o.state, &whys, 0);
+	scope(c, &w.g);
+	n = decide(&w.g, c->o.state, &whys, c->args.n > 0);
 	switch (c->plan) {
 	case PLAN_DOT:
 		graph_dot(&w.g, stdout);
@@ -617,14 +631,7 @@ cmd_build(struct cli *c)
 	int rc;
 
 	loadworld(c, &w);
-	/* build PKG...: those and what they need */
-	for (size_t i = 0; i < c->args.n; i++)
-		if (graph_select(&w.g, c->args.v[i]) < 0)
-			exit(1);
-	for (size_t i = 0; i < w.g.n; i++)
-		if (w.g.nodes[i]->mark)
-			w.g.nodes[i]->mark = 2;
-	graph_mark_deps(&w.g, 2);
+	scope(c, &w.g);
 	rc = runbuild(c, &w, c->args.n > 0);
 	freeworld(&w);
 	return rc;

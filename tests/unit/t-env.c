@@ -7,6 +7,8 @@
 
 static struct profiles prof;
 
+static const char *curstep;
+
 static void
 build(const char *abi, enum stage st, const char *root, const char *lfs, struct strv *env)
 {
@@ -38,6 +40,7 @@ build(const char *abi, enum stage st, const char *root, const char *lfs, struct 
 	in.makeflags = " -j4 --jobserver-fds=3,4 --jobserver-auth=3,4";
 	in.jobs = 4;
 	in.canrun = strcmp(abi, "x32") != 0;
+	in.step = curstep;
 	setenv("CFLAGS", "-O0 -leak", 1);
 	env_build(env, &in);
 	strvfree(&abis);
@@ -112,6 +115,25 @@ test_cross_stage(void **state)
 	strvfree(&env);
 }
 
+/* host mode: a test suite finds the ABI's libraries of the root */
+static void
+test_check_libpath(void **state)
+{
+	struct strv env = {0};
+
+	build("32", STAGE_SYSTEM, "/sysroot", NULL, &env);
+	assert_null(env_get(&env, "LD_LIBRARY_PATH"));
+	strvfree(&env);
+	curstep = "check";
+	build("32", STAGE_SYSTEM, "/sysroot", NULL, &env);
+	assert_env(&env, "LD_LIBRARY_PATH", "/sysroot/usr/lib32");
+	strvfree(&env);
+	build("64", STAGE_SYSTEM, "/", NULL, &env);
+	assert_null(env_get(&env, "LD_LIBRARY_PATH"));
+	strvfree(&env);
+	curstep = NULL;
+}
+
 static int
 setup(void **state)
 {
@@ -132,6 +154,7 @@ main(void)
 		cmocka_unit_test(test_host_32),
 		cmocka_unit_test(test_x32_cannot_run),
 		cmocka_unit_test(test_cross_stage),
+		cmocka_unit_test(test_check_libpath),
 	};
 	return cmocka_run_group_tests_name("env", tests, setup, teardown);
 }
