@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016,SC2034
+# mlfs-test-timeout: 3000
 test_description='real packages (zlib bzip2 xz gmp ncurses libffi openssl) for 32, 64 and x32 from upstream sources'
 . "$(dirname "$0")/lib.sh"
 
