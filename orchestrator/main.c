@@ -48,7 +48,7 @@ static const char usage_text[] =
 	"  plan [PKG...]      print what a build would run, in order\n"
 	"  rebuild PKG[:ABI]  rebuild these nodes (--dependents: and what depends on them)\n"
 	"  fetch [PKG...]     download and verify the sources\n"
-	"  status             each node: done, failed, interrupted or pending\n"
+	"  status [PKG...]    each node: done, failed, interrupted or pending\n"
 	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
 	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
 	"  uninstall PKG      remove a package's files from the root\n"
@@ -687,11 +687,14 @@ cmd_status(struct cli *c)
 	const char *names[4] = {"done", "failed", "interrupted", "pending"};
 
 	loadworld(c, &w);
+	scope(c, &w.g);
 	path = xasprintf("%s/journal.jsonl", c->o.state);
 	if (!exists(path) || journal_open(&j, path) < 0)
 		memset(&j, 0, sizeof(j));
 	for (size_t i = 0; i < w.g.n; i++) {
 		struct node *n = w.g.nodes[i];
+		if (c->args.n && !n->mark)
+			continue;
 		const struct jstate *s = j.path ? journal_get(&j, n->name) : NULL;
 		int k = 3;
 		if (s && s->ev == J_MERGED && !strcmp(s->key, n->key))
