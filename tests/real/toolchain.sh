@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# toolchain.sh (make check-toolchain): build the real `cross` stage (Chapter 5 of
+# the Multilib LFS book: binutils-pass1, gcc-pass1, linux-headers, glibc for
+# 64, 32 and x32, libstdcxx) with mlfs into a temporary $LFS, from Debian's
+# source packages (tests/real/toolchain-sources.sh), then run the book's sanity
+# checks for each ABI and print the per-node times.
+#
+# It takes about an hour or more on 2 cores. Environment:
+#   MLFS_TOOLCHAIN_DIR      work dir ($LFS, state, recipes); default a new
+#                           temporary dir. Give an existing one to resume.
+#   MLFS_TOOLCHAIN_SOURCES  where the sources are kept between runs
+#                           (default build/toolchain-sources)
+#   MLFS_TOOLCHAIN_JOBS     -j for mlfs (default 2)
+#   MLFS_TOOLCHAIN_INTERRUPT=SECS  interrupt the build once on purpose (SIGINT
+#                           to mlfs) after gcc-pass1 has run for SECS seconds,
+#                           build again, and check that binutils-pass1 was not
+#                           redone
+#
+# How mlfs is run: `--lfs $LFS --root $LFS`. The cross-stage recipes stage
+# their files relative to $LFS ($DESTDIR/tools, $DESTDIR/usr), so the merge
+# must go into $LFS: mlfs before commit e45e5e1 merged into --root, or "/"
+# without it; --root $LFS gives the same merge with every version (its
+# host-mode flags CPPFLAGS, LDFLAGS, PKG_CONFIG_* are unset by the recipes, and
+# every recipe declares its real dependencies, which is all that orders nodes
+# in host mode). With the current mlfs, `--lfs $LFS` alone merges into $LFS
+# as well; it was not the mode of the recorded run.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+MLFS=$TOP/build/mlfs
+JOBS=${MLFS_TOOLCHAIN_JOBS:-2}
+SOURCES=${MLFS_TOOLCHAIN_SOURCES:-$TOP/build/toolchain-sources}
+CROSS=(binutils-pass1 gcc-pass1 linux-headers glibc libstdcxx)
+T0=$(date +%s)
+
+die() { echo "toolchain.sh: $*" >&2; exit 1; }
+say() { echo "toolchain: $*"; }
+fails=0
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; fails=$((fails + 1)); }
+
+[ -x "$MLFS" ] || make -C "$TOP" build/mlfs >/dev/null
+
+# the book's host requirements that Debian 12 lacks by default
+need=()
+command -v bison >/dev/null || need+=(bison)
+command -v gawk >/dev/null || need+=(gawk)
+command -v makeinfo >/dev/null || need+=(texinfo)
+command -v m4 >/dev/null || need+=(m4)
+command -v jq >/dev/null || need+=(jq)
+[ -x /usr/bin/python3 ] || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+	say "installing the host requirements: ${need[*]}"
+	[ "$(id -u)" -eq 0 ] || die "not root: install ${need[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ -n "${MLFS_TOOLCHAIN_DIR:-}" ]; then
+	WORK=$MLFS_TOOLCHAIN_DIR
+	mkdir -p "$WORK"
+	WORK=$(cd "$WORK" && pwd)
+else
+	WORK=$(mktemp -d /var/tmp/mlfs-toolchain.XXXXXX)
+fi
+LFS=$WORK/lfs
+STATE=$WORK/state
+RECIPES=$WORK/recipes
+say "work dir $WORK (kept; remove it when done)"
+
+# 1. the sources
+bash "$TOP/tests/real/toolchain-sources.sh" "$SOURCES"
+# shellcheck source=/dev/null
+. "$SOURCES/sources.env"
+read -r -a srcargs <<<"$MLFS_SOURCE_ARGS"
+
+# 2. the recipe set: the cross stage only. gcc-pass1's in-tree gmp comes from
+# Debian's dfsg orig (the upstream gmp-6.2.1.tar.xz is not in the archive), so
+# the copy of gcc-pass1 names that file and its sha256 (from the .dsc, checked
+# by apt); the recipe's prepare handles the missing doc/.
+mkdir -p "$RECIPES"
+for r in "${CROSS[@]}"; do
+	[ -f "$TOP/recipes/$r/recipe.json" ] || die "no recipe $r"
+	[ "$r" = gcc-pass1 ] && continue
+	ln -sfn "$TOP/recipes/$r" "$RECIPES/$r"
+done
+gmpname=${GMP_ORIG##*/}
+cp "$GMP_ORIG" "$SOURCES/mirror/$gmpname"
+mkdir -p "$RECIPES/gcc-pass1"
+cp "$TOP/recipes/gcc-pass1/build.sh" "$RECIPES/gcc-pass1/build.sh"
+jq --arg url "file://$SOURCES/mirror/$gmpname" --arg sum "$GMP_SHA256" '
+	.sources |= map(if (.url | test("/gmp-[0-9.]+\\.tar")) then {url: $url, sha256: $sum} else . end)
+' "$TOP/recipes/gcc-pass1/recipe.json" >"$RECIPES/gcc-pass1/recipe.json.tmp"
+jq -e '.sources[2].sha256' "$RECIPES/gcc-pass1/recipe.json.tmp" >/dev/null
+cmp -s "$RECIPES/gcc-pass1/recipe.json.tmp" "$RECIPES/gcc-pass1/recipe.json" ||
+	mv "$RECIPES/gcc-pass1/recipe.json.tmp" "$RECIPES/gcc-pass1/recipe.json"
+rm -f "$RECIPES/gcc-pass1/recipe.json.tmp"
+
+# 3. $LFS with the book's layout (chapter 4, multilib: lib32 and libx32; the
+# glue adds the /lib, /lib32, /libx32 links)
+mkdir -p "$LFS"/{etc,var,tools,lib64} "$LFS"/usr/{bin,lib,lib32,libx32,sbin}
+for d in bin sbin; do
+	[ -L "$LFS/$d" ] || ln -s "usr/$d" "$LFS/$d"
+done
+
+mlfs() { nice -n 5 "$MLFS" --state "$STATE" "$@"; }
+# shellcheck disable=SC2054
+buildargs=(build --lfs "$LFS" --root "$LFS" --abi 32,64,x32 -j "$JOBS"
+	--recipes "$RECIPES" --profiles "$TOP/abi-profiles" --patches "$TOP/patches"
+	--mirror "$MLFS_MIRROR" "${srcargs[@]}")
+
+# 4. the build (once interrupted on purpose when asked)
+if [ -n "${MLFS_TOOLCHAIN_INTERRUPT:-}" ]; then
+	say "build, to be interrupted after ${MLFS_TOOLCHAIN_INTERRUPT}s of gcc-pass1"
+	# nice execs mlfs: $! is mlfs itself, which gets the SIGINT (once it has
+	# installed its handler: a background job inherits SIGINT ignored, so only
+	# a start of gcc-pass1 journaled by this build counts)
+	t1=$(date +%s)
+	nice -n 5 "$MLFS" --state "$STATE" "${buildargs[@]}" &
+	pid=$!
+	started=""
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 10
+		if [ -z "$started" ] && [ -f "$STATE/journal.jsonl" ]; then
+			started=$(jq -r --argjson t1 "$t1" \
+				'select(.node == "gcc-pass1:64" and .ev == "start" and .t >= $t1) | .t' \
+				"$STATE/journal.jsonl" 2>/dev/null | tail -n 1)
+		fi
+		if [ -n "$started" ] && [ $(($(date +%s) - started)) -ge "$MLFS_TOOLCHAIN_INTERRUPT" ]; then
+			say "SIGINT to mlfs (pid $pid) during gcc-pass1"
+			kill -INT "$pid"
+			break
+		fi
+	done
+	rc=0
+	wait "$pid" || rc=$?
+	if [ "$rc" -eq 130 ]; then ok "interrupted mlfs exits 130"; else notok "interrupted mlfs exits $rc, not 130"; fi
+	cut=$(date +%s)
+	mlfs status || true
+	say "build again (resume)"
+	mlfs build || die "the resumed build failed; see $(mlfs status 2>&1 | tail -n 3)"
+	again=$(jq -r --argjson cut "$cut" \
+		'select(.node == "binutils-pass1:64" and (.ev == "start" or .ev == "step") and .t >= $cut) | .ev' \
+		"$STATE/journal.jsonl" | wc -l)
+	if [ "$again" -eq 0 ]; then
+		ok "the resumed build did not redo binutils-pass1"
+	else
+		notok "binutils-pass1 ran again after the interrupt"
+	fi
+else
+	say "build: mlfs ${buildargs[*]}"
+	mlfs "${buildargs[@]}" || die "build failed (work dir $WORK; resume with: $MLFS --state $STATE build)"
+fi
+
+# 5. the book's sanity checks (chapter 5 glibc), for each ABI
+CC=$LFS/tools/bin/x86_64-lfs-linux-gnu-gcc
+[ -x "$CC" ] || die "no $CC"
+cd "$WORK"
+echo 'int main(){}' >dummy.c
+for spec in "m64 /lib64/ld-linux-x86-64.so.2 /usr/lib ELF64" \
+	"m32 /lib/ld-linux.so.2 /usr/lib32 ELF32" \
+	"mx32 /libx32/ld-linux-x32.so.2 /usr/libx32 ELF32"; do
+	read -r m loader libdir class <<<"$spec"
+	if ! "$CC" "-$m" dummy.c -v -Wl,--verbose -o "a-$m.out" >"link-$m.log" 2>&1; then
+		notok "-$m: $CC cannot link a test program (see $WORK/link-$m.log)"
+		continue
+	fi
+	interp=$(readelf -l "a-$m.out" | sed -n 's/.*\[Requesting program interpreter: \(.*\)\]/\1/p')
+	if [ "$interp" = "$loader" ]; then
+		ok "-$m: interpreter $interp"
+	else
+		notok "-$m: interpreter '$interp', not $loader"
+	fi
+	if readelf -h "a-$m.out" | grep -q "Class: *$class"; then
+		ok "-$m: $class"
+	else
+		notok "-$m: not $class"
+	fi
+	# the files the link used (the book's checks): the start files and the
+	# loader from the ABI's libdir in $LFS, the ABI's SEARCH_DIR in the sysroot
+	for f in Scrt1.o crti.o crtn.o; do
+		p=$(sed -n "s|^attempt to open \(.*/$f\) succeeded\$|\1|p" "link-$m.log" | head -n 1)
+		if [ -n "$p" ] && [ "$(realpath "$p")" = "$(realpath "$LFS$libdir/$f")" ]; then
+			ok "-$m: $f from $LFS$libdir ($p)"
+		else
+			notok "-$m: $f not from $LFS$libdir: '${p:-not found}'"
+		fi
+	done
+	ldso=${loader##*/}
+	p=$(sed -n "s|^found $ldso at \(.*\)\$|\1|p" "link-$m.log" | head -n 1)
+	if [ -n "$p" ] && [ "$(realpath "$p")" = "$(realpath "$LFS$libdir/$ldso")" ]; then
+		ok "-$m: ld found $ldso at $p"
+	else
+		notok "-$m: ld did not find $ldso in $LFS$libdir: '${p:-not found}'"
+	fi
+	if grep -q "SEARCH_DIR(\"=$libdir\")" "link-$m.log"; then
+		ok "-$m: ld searches =$libdir"
+	else
+		notok "-$m: no SEARCH_DIR(\"=$libdir\")"
+	fi
+done
+# C++: libstdc++ for every ABI
+echo '#include <string>
+int main(){ std::string s("x"); return s.size() - 1; }' >dummy.cc
+for m in m64 m32 mx32; do
+	if "$LFS/tools/bin/x86_64-lfs-linux-gnu-g++" "-$m" dummy.cc -o "cxx-$m.out" >"cxx-$m.log" 2>&1; then
+		ok "-$m: C++ links against libstdc++"
+	else
+		notok "-$m: C++ does not link (see $WORK/cxx-$m.log)"
+	fi
+done
+
+# 6. the times
+echo "--- per node (mlfs status):"
+mlfs status || true
+echo "--- seconds per node (journal: steps summed):"
+jq -rs 'map(select(.ev == "step" and .secs != null)) | group_by(.node)
+	| map("\(.[0].node)\t\(map(.secs) | add | floor)s") | .[]' "$STATE/journal.jsonl"
+echo "--- total wall time of this run: $(($(date +%s) - T0))s"
+[ "$fails" -eq 0 ] || die "$fails check(s) failed (work dir $WORK)"
+say "all checks passed (work dir $WORK)"
