@@ -14,29 +14,13 @@
 static struct profiles prof;
 static char top[PATH_MAX];
 
-static int __attribute__((format(printf, 1, 2)))
-sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static int
 setup(void **state)
 {
 	snprintf(top, sizeof(top), "%s/t-elf.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(top) || profiles_load(&prof, "abi-profiles", "lfs") < 0)
 		return -1;
-	return sh("cd '%s' && echo 'int f(void) { return 1; }' >f.c && echo 'int main(void) { return 0; }' >m.c && "
+	return unit_sh("cd '%s' && echo 'int f(void) { return 1; }' >f.c && echo 'int main(void) { return 0; }' >m.c && "
 		"for m in 32 64 x32; do gcc -m$m -c f.c -o f$m.o && gcc -m$m -shared -fPIC f.c -o f$m.so && "
 		"ar rcs f$m.a f$m.o && gcc -m$m m.c -o m$m && gcc -m$m -static -no-pie m.c -o s$m 2>/dev/null || "
 		"gcc -m$m -no-pie m.c -o s$m; done && "

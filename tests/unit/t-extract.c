@@ -18,22 +18,6 @@ static char tmp[] = "/tmp/mlfs-t-extract.XXXXXX";
 static int savedfd = -1;
 static int serial;
 
-static int
-sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = system(cmd);
-	free(cmd);
-	return rc;
-}
-
 static void
 capture(void)
 {
@@ -83,7 +67,7 @@ setup(void **state)
 	if (!mkdtemp(tmp))
 		return -1;
 	/* pkg-1.0/ the usual single top directory */
-	return sh("cd %s && mkdir -p src/pkg-1.0/bin src/pkg-1.0/sub/deep src/pkg-1.0/empty &&"
+	return unit_sh("cd %s && mkdir -p src/pkg-1.0/bin src/pkg-1.0/sub/deep src/pkg-1.0/empty &&"
 		" cd src && echo readme >pkg-1.0/README && printf '#!/bin/sh\\n' >pkg-1.0/bin/run.sh &&"
 		" chmod 755 pkg-1.0/bin/run.sh && echo deep >pkg-1.0/sub/deep/file &&"
 		" echo ro >pkg-1.0/ro.txt && chmod 444 pkg-1.0/ro.txt && ln -s README pkg-1.0/link &&"
@@ -245,7 +229,7 @@ refused(const struct ent *ents, size_t n, int zip, const char *want)
 	char *arch = mkarchive("hostile", zip, ents, n), *out, *listing, *lf;
 	int rc;
 
-	assert_int_equal(sh("mkdir -p %s/a %s/outside && touch %s/a/keep", box, box, box), 0);
+	assert_int_equal(unit_sh("mkdir -p %s/a %s/outside && touch %s/a/keep", box, box, box), 0);
 	capture();
 	rc = extract_archive(arch, dest, 1);
 	out = release();
@@ -254,7 +238,7 @@ refused(const struct ent *ents, size_t n, int zip, const char *want)
 	assert_false(exists(dest));
 	/* the box holds exactly what it held before */
 	lf = xasprintf("%s.list", box);
-	assert_int_equal(sh("cd %s && find . | sort >%s", box, lf), 0);
+	assert_int_equal(unit_sh("cd %s && find . | sort >%s", box, lf), 0);
 	listing = readfile(lf, NULL);
 	assert_non_null(listing);
 	assert_string_equal(listing, ".\n./a\n./a/keep\n./outside\n");

@@ -20,22 +20,6 @@ static struct strv abis, norun;
 static struct gluectx g;
 static char top[PATH_MAX], root[PATH_MAX + 8];
 
-static int __attribute__((format(printf, 1, 2)))
-sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static const char *
 inr(const char *rel)
 {
@@ -136,15 +120,15 @@ t_links(void **state)
 	assert_non_null(strstr(s, "\n/usr/lib32\n"));
 	assert_non_null(strstr(s, "\n/usr/libx32\n"));
 	free(s);
-	assert_int_equal(sh("grep -qx 'include /etc/ld.so.conf.d/\\*.conf' '%s'", inr("/etc/ld.so.conf")), 0);
+	assert_int_equal(unit_sh("grep -qx 'include /etc/ld.so.conf.d/\\*.conf' '%s'", inr("/etc/ld.so.conf")), 0);
 	/* glibc merged: the loaders are linked from where programs look for them */
-	assert_int_equal(sh("touch '%s' '%s' '%s'", inr("/usr/lib/ld-linux-x86-64.so.2"),
+	assert_int_equal(unit_sh("touch '%s' '%s' '%s'", inr("/usr/lib/ld-linux-x86-64.so.2"),
 		inr("/usr/lib32/ld-linux.so.2"), inr("/usr/libx32/ld-linux-x32.so.2")), 0);
 	assert_int_equal(glue_write(&g), 0);
 	linkis("/lib64/ld-linux-x86-64.so.2", "../usr/lib/ld-linux-x86-64.so.2");
 	linkis("/usr/lib/ld-linux.so.2", "../lib32/ld-linux.so.2");
-	assert_int_equal(sh("test -f '%s'", inr("/libx32/ld-linux-x32.so.2")), 0);
-	assert_int_equal(sh("test -L '%s'", inr("/usr/libx32/ld-linux-x32.so.2")), 1);
+	assert_int_equal(unit_sh("test -f '%s'", inr("/libx32/ld-linux-x32.so.2")), 0);
+	assert_int_equal(unit_sh("test -L '%s'", inr("/usr/libx32/ld-linux-x32.so.2")), 1);
 	/* writing the glue again changes nothing */
 	assert_int_equal(hashtree(root, h1), 0);
 	assert_int_equal(glue_write(&g), 0);
@@ -168,14 +152,14 @@ t_gcc_wrappers(void **state)
 
 	assert_int_equal(glue_write(&g), 0);
 	assert_false(exists(inr("/usr/bin/x86_64-pc-linux-gnu-gcc")));
-	assert_int_equal(sh("cd '%s' && printf '#include <stdio.h>\\nint main(void) { printf(\"%%%%d\\\\n\", (int)sizeof(long)); return 0; }\\n' >h.c && "
+	assert_int_equal(unit_sh("cd '%s' && printf '#include <stdio.h>\\nint main(void) { printf(\"%%%%d\\\\n\", (int)sizeof(long)); return 0; }\\n' >h.c && "
 		"'%s' -o h32 h.c && '%s' -o hx32 h.c && ./h32 | grep -qx 4", top,
 		inr("/usr/bin/i686-pc-linux-gnu-gcc"), inr("/usr/bin/x86_64-pc-linux-gnux32-gcc")), 0);
 	snprintf(out, sizeof(out), "%s/h32", top);
 	assert_string_equal(elfabiof(out), "32");
 	snprintf(out, sizeof(out), "%s/hx32", top);
 	assert_string_equal(elfabiof(out), "x32");
-	assert_int_equal(sh("cd '%s' && printf 'int main() { return 0; }\\n' >h.cc && '%s' -o hxx h.cc",
+	assert_int_equal(unit_sh("cd '%s' && printf 'int main() { return 0; }\\n' >h.cc && '%s' -o hxx h.cc",
 		top, inr("/usr/bin/i686-pc-linux-gnu-g++")), 0);
 	snprintf(out, sizeof(out), "%s/hxx", top);
 	assert_string_equal(elfabiof(out), "32");
@@ -198,13 +182,13 @@ t_pkg_config(void **state)
 		snprintf(text, sizeof(text), pc, dirs[i]);
 		assert_int_equal(writefile(inr(rel), text, strlen(text), 0644), 0);
 	}
-	assert_int_equal(sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
+	assert_int_equal(unit_sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
 		"'%s' --libs --cflags foo | grep -qx -- '-I%s/usr/include/foo -L%s/usr/lib32 -lfoo *'",
 		inr("/usr/bin/i686-pc-linux-gnu-pkg-config"), root, root), 0);
-	assert_int_equal(sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
+	assert_int_equal(unit_sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
 		"'%s' --libs foo | grep -qx -- '-L%s/usr/libx32 -lfoo *'",
 		inr("/usr/bin/x86_64-pc-linux-gnux32-pkg-config"), root), 0);
-	assert_int_equal(sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
+	assert_int_equal(unit_sh("env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR "
 		"'%s' --libs foo | grep -qx -- '-L%s/usr/lib -lfoo *'",
 		inr("/usr/bin/x86_64-pc-linux-gnu-pkg-config"), root), 0);
 }
@@ -229,7 +213,7 @@ t_meson_cargo(void **state)
 	s = slurp(inr("/usr/share/mlfs/meson/64.ini"));
 	assert_null(strstr(s, "[host_machine]"));
 	free(s);
-	assert_int_equal(sh("python3 -c 'import sys, tomllib; c = tomllib.load(open(sys.argv[1], \"rb\"))[\"target\"]; "
+	assert_int_equal(unit_sh("python3 -c 'import sys, tomllib; c = tomllib.load(open(sys.argv[1], \"rb\"))[\"target\"]; "
 		"assert c[\"i686-unknown-linux-gnu\"][\"linker\"] == sys.argv[2] + \"/usr/bin/i686-pc-linux-gnu-gcc\"; "
 		"assert c[\"x86_64-unknown-linux-gnux32\"][\"linker\"] == sys.argv[2] + \"/usr/bin/x86_64-pc-linux-gnux32-gcc\"; "
 		"assert \"x86_64-unknown-linux-gnu\" not in c' '%s' '%s'",
@@ -242,10 +226,10 @@ t_cmake(void **state)
 {
 	char out[PATH_MAX * 2];
 
-	if (sh("command -v cmake >/dev/null") != 0)
+	if (unit_sh("command -v cmake >/dev/null") != 0)
 		skip();
 	assert_int_equal(glue_write(&g), 0);
-	assert_int_equal(sh("cd '%s' && mkdir -p cm && printf 'cmake_minimum_required(VERSION 3.13)\\nproject(p C)\\n"
+	assert_int_equal(unit_sh("cd '%s' && mkdir -p cm && printf 'cmake_minimum_required(VERSION 3.13)\\nproject(p C)\\n"
 		"add_executable(p p.c)\\ninclude(GNUInstallDirs)\\nfile(WRITE ${CMAKE_BINARY_DIR}/libdir.txt \"${CMAKE_INSTALL_LIBDIR}\")\\n' >cm/CMakeLists.txt && "
 		"printf 'int main(void) { return sizeof(long) != 4; }\\n' >cm/p.c && "
 		"cmake -S cm -B cmb -DCMAKE_TOOLCHAIN_FILE='%s' >cmake.log 2>&1 && cmake --build cmb >>cmake.log 2>&1 && "

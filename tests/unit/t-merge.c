@@ -24,23 +24,6 @@ static struct profiles prof;
 static struct mergectx ctx;
 static char top[PATH_MAX], root[PATH_MAX + 8];
 
-/* run a shell command in the test directory; its exit status */
-static int __attribute__((format(printf, 1, 2)))
-sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 /* write text to top/rel, creating directories */
 static void
 put(const char *rel, const char *text, int mode)
@@ -137,7 +120,7 @@ mflag(const char *abi)
 static void
 stagelib(const char *stage, const char *dir, const char *name, const char *abi, int val)
 {
-	assert_int_equal(sh("cd '%s' && mkdir -p '%s%s' && printf 'int %s_value(void) { return %d; }\\n' >%s-%s.c && "
+	assert_int_equal(unit_sh("cd '%s' && mkdir -p '%s%s' && printf 'int %s_value(void) { return %d; }\\n' >%s-%s.c && "
 		"gcc %s -shared -fPIC -Wl,-soname,lib%s.so.1 -o '%s%s/lib%s.so.1.0' %s-%s.c && "
 		"ln -sf lib%s.so.1.0 '%s%s/lib%s.so.1' && ln -sf lib%s.so.1 '%s%s/lib%s.so'",
 		top, stage, dir, name, val, name, abi, mflag(abi), name, stage, dir, name, name, abi,
@@ -148,7 +131,7 @@ stagelib(const char *stage, const char *dir, const char *name, const char *abi, 
 static void
 stageprog(const char *stage, const char *path, const char *abi, const char *text)
 {
-	assert_int_equal(sh("cd '%s' && mkdir -p \"$(dirname '%s%s')\" && "
+	assert_int_equal(unit_sh("cd '%s' && mkdir -p \"$(dirname '%s%s')\" && "
 		"printf '#include <stdio.h>\\nint main(void) { puts(\"%s\"); return 0; }\\n' >p-%s.c && "
 		"gcc %s -o '%s%s' p-%s.c", top, stage, path, text, abi, mflag(abi), stage, path, abi), 0);
 }
@@ -192,7 +175,7 @@ t_identical_once(void **state)
 		put(rel, "# libzl.la - a libtool library file\n", 0644);
 		/* the same page, gzipped at different times: only the gzip header differs */
 		snprintf(rel, sizeof(rel), "%s/usr/share/man/man3", st);
-		assert_int_equal(sh("mkdir -p '%s/%s' && printf '.TH ZL 3\\n' >'%s/%s/zl.3' && "
+		assert_int_equal(unit_sh("mkdir -p '%s/%s' && printf '.TH ZL 3\\n' >'%s/%s/zl.3' && "
 			"touch -d @%d '%s/%s/zl.3' && gzip '%s/%s/zl.3'", top, rel, top, rel,
 			1000000 + i * 1000, top, rel, top, rel), 0);
 		assert_int_equal(merge_node(&ctx, &r, abis[i], intop(st)), 0);
@@ -238,7 +221,7 @@ stageheader(const char *stage, const char *abi, int bits)
 static int
 runwrapped(const char *abi, const char *out)
 {
-	return sh("cd '%s' && printf '#include <stdio.h>\\n#include <gmptxx.h>\\n"
+	return unit_sh("cd '%s' && printf '#include <stdio.h>\\n#include <gmptxx.h>\\n"
 		"int main(void) { printf(\"%%%%d %%%%s\\\\n\", GMPT_LIMB_BITS, GMPT_ABI); return 0; }\\n' >w.c && "
 		"gcc %s -I'%s/usr/include' -o w-%s w.c 2>w-%s.err && ./w-%s >'%s'",
 		top, mflag(abi), root, abi, abi, abi, out);
@@ -285,10 +268,10 @@ t_wrap_header(void **state)
 	free(s);
 	assert_int_equal(merge_node(&ctx, &r, "x32", intop("gx32")), 0);
 	/* x32 programs cannot run here: check its branch at compile time */
-	assert_int_equal(sh("cd '%s' && printf '#include <gmpt.h>\\n_Static_assert(GMPT_LIMB_BITS == 99, \"x32\");\\n' >x.c && "
+	assert_int_equal(unit_sh("cd '%s' && printf '#include <gmpt.h>\\n_Static_assert(GMPT_LIMB_BITS == 99, \"x32\");\\n' >x.c && "
 		"gcc -mx32 -I'%s/usr/include' -c -o x.o x.c && gcc -m32 -I'%s/usr/include' -c -o x32.o x.c 2>/dev/null",
 		top, root, root), 1);
-	assert_int_equal(sh("cd '%s' && gcc -mx32 -I'%s/usr/include' -c -o x.o x.c", top, root), 0);
+	assert_int_equal(unit_sh("cd '%s' && gcc -mx32 -I'%s/usr/include' -c -o x.o x.c", top, root), 0);
 	/* rebuilding one ABI changes only its copy */
 	assert_int_equal(stat(inr("/usr/include/gmpt-64.h"), &st64), 0);
 	stageheader("g32b", "32", 33);
@@ -314,7 +297,7 @@ t_relocate(void **state)
 	r.relocate = 1;
 	stagelib("bz32", "/usr/lib", "bz", "32", 32);
 	/* the LFS bzip2 link: /usr/lib/libbz.so.2 -> ../../lib/libbz.so.1.0 */
-	assert_int_equal(sh("ln -s ../../lib/libbz.so.1.0 '%s/bz32/usr/lib/libbz.so.2'", top), 0);
+	assert_int_equal(unit_sh("ln -s ../../lib/libbz.so.1.0 '%s/bz32/usr/lib/libbz.so.2'", top), 0);
 	put("bz32/usr/lib/pkgconfig/bz.pc", "prefix=/usr\nlibdir=${prefix}/lib\n"
 		"Name: bz\nVersion: 1\nDescription: bz\nLibs: -L/usr/lib -lbz\n", 0644);
 	assert_int_equal(merge_node(&ctx, &r, "32", intop("bz32")), 0);
@@ -334,7 +317,7 @@ t_relocate(void **state)
 	assert_non_null(strstr(s, "Libs: -L/usr/lib32 -lbz\n"));
 	free(s);
 	/* the relocated library links and runs */
-	assert_int_equal(sh("cd '%s' && printf 'int bz_value(void);\\nint main(void) { return bz_value() != 32; }\\n' >m.c && "
+	assert_int_equal(unit_sh("cd '%s' && printf 'int bz_value(void);\\nint main(void) { return bz_value() != 32; }\\n' >m.c && "
 		"gcc -m32 -o m m.c -L'%s/usr/lib32' -lbz && LD_LIBRARY_PATH='%s/usr/lib32' ./m",
 		top, root, root), 0);
 }
@@ -367,7 +350,7 @@ t_wrong_abi(void **state)
 	assert_false(exists(inr("/usr/lib32/libwa.so.1.0")));
 	assert_false(exists(inr("/usr/lib/libwa.so.1.0")));
 	/* an x32 archive in the 64-bit node's libdir */
-	assert_int_equal(sh("cd '%s' && mkdir -p wa64/usr/lib && echo 'int f(void){return 1;}' >f.c && "
+	assert_int_equal(unit_sh("cd '%s' && mkdir -p wa64/usr/lib && echo 'int f(void){return 1;}' >f.c && "
 		"gcc -mx32 -c f.c -o f.o && ar rcs wa64/usr/lib/libwa.a f.o", top), 0);
 	assert_int_equal(merge_node(&ctx, &r, "64", intop("wa64")), -1);
 	assert_false(exists(inr("/usr/lib/libwa.a")));
@@ -404,7 +387,7 @@ t_config_tool(void **state)
 	assert_string_equal(elfabiof(inr("/usr/bin/i686-pc-linux-gnu-nctool")), "32");
 	assert_string_equal(elfabiof(inr("/usr/bin/x86_64-pc-linux-gnux32-nctool")), "x32");
 	assert_false(exists(inr("/usr/bin/i686-pc-linux-gnu-ncplain")));
-	assert_int_equal(sh("'%s' | grep -qx 32", inr("/usr/bin/i686-pc-linux-gnu-nctool")), 0);
+	assert_int_equal(unit_sh("'%s' | grep -qx 32", inr("/usr/bin/i686-pc-linux-gnu-nctool")), 0);
 	s = slurp(inr("/usr/bin/nc6-config"));
 	assert_non_null(strstr(s, "# abi 64\necho -L/usr/lib -lnc"));
 	free(s);
@@ -414,7 +397,7 @@ t_config_tool(void **state)
 	s = slurp(inr("/usr/bin/x86_64-pc-linux-gnux32-nc6-config"));
 	assert_non_null(strstr(s, "# abi x32\necho -L/usr/libx32 -lnc"));
 	free(s);
-	assert_int_equal(sh("'%s' | grep -qx -- '-L/usr/lib32 -lnc'",
+	assert_int_equal(unit_sh("'%s' | grep -qx -- '-L/usr/lib32 -lnc'",
 		inr("/usr/bin/i686-pc-linux-gnu-nc6-config")), 0);
 	strvfree(&r.chost_tools);
 }
@@ -437,7 +420,7 @@ t_collision(void **state)
 	owner = merge_owner(&ctx, "/usr/bin/tool");
 	assert_string_equal(owner, "pa");
 	free(owner);
-	assert_int_equal(sh("grep -q 'echo a' '%s'", inr("/usr/bin/tool")), 0);
+	assert_int_equal(unit_sh("grep -q 'echo a' '%s'", inr("/usr/bin/tool")), 0);
 }
 
 /* a package of a later stage takes over the files of an earlier one (the book
@@ -462,10 +445,10 @@ t_takeover(void **state)
 	assert_string_equal(owner, "tool");
 	free(owner);
 	assert_int_equal(merge_uninstall(&ctx, "tool-pass1"), 0);
-	assert_int_equal(sh("grep -q final '%s'", inr("/usr/bin/tool")), 0);
+	assert_int_equal(unit_sh("grep -q final '%s'", inr("/usr/bin/tool")), 0);
 	assert_false(exists(inr("/usr/share/tool/temp-only")));
 	assert_int_equal(merge_node(&ctx, &late, "64", intop("t1")), -1);
-	assert_int_equal(sh("grep -q final '%s'", inr("/usr/bin/tool")), 0);
+	assert_int_equal(unit_sh("grep -q final '%s'", inr("/usr/bin/tool")), 0);
 }
 
 /* another file that differs between ABIs is a conflict unless a rule covers it */
@@ -480,11 +463,11 @@ t_conflict(void **state)
 	put("cf64/usr/share/cf/data", "sixty-four\n", 0644);
 	assert_int_equal(merge_node(&ctx, &r, "32", intop("cf32")), 0);
 	assert_int_equal(merge_node(&ctx, &r, "64", intop("cf64")), -1);
-	assert_int_equal(sh("grep -q thirty-two '%s'", inr("/usr/share/cf/data")), 0);
+	assert_int_equal(unit_sh("grep -q thirty-two '%s'", inr("/usr/share/cf/data")), 0);
 	r.rules = &rule;
 	r.nrules = 1;
 	assert_int_equal(merge_node(&ctx, &r, "64", intop("cf64")), 0);
-	assert_int_equal(sh("grep -q sixty-four '%s'", inr("/usr/share/cf/data")), 0);
+	assert_int_equal(unit_sh("grep -q sixty-four '%s'", inr("/usr/share/cf/data")), 0);
 }
 
 /* a rebuild removes what it no longer installs */
@@ -505,7 +488,7 @@ t_rebuild_stale(void **state)
 	assert_false(exists(inr("/usr/share/st/old/file")));
 	assert_false(exists(inr("/usr/share/st")));
 	assert_true(exists(inr("/usr/bin/st")));
-	assert_int_equal(sh("grep -q 'echo 2' '%s'", inr("/usr/bin/st")), 0);
+	assert_int_equal(unit_sh("grep -q 'echo 2' '%s'", inr("/usr/bin/st")), 0);
 }
 
 static void
@@ -596,7 +579,7 @@ t_interrupted(void **state)
 	assert_int_equal(merge_node(&ctx, &r, "64", intop("id-64")), 0);
 	dt = (nowns() - t0) / 1000;
 	roothash(want);
-	sh("cd '%s' && find . -printf '%%p %%y %%m %%l %%s\\n' | sort >'%s/want.lst'", root, top);
+	unit_sh("cd '%s' && find . -printf '%%p %%y %%m %%l %%s\\n' | sort >'%s/want.lst'", root, top);
 	for (int k = 0; k < 24; k++) {
 		pid_t pid;
 		int st;
@@ -614,7 +597,7 @@ t_interrupted(void **state)
 		assert_int_equal(merge_node(&ctx, &r, "64", intop("id-64")), 0);
 		roothash(got);
 		if (strcmp(want, got))
-			sh("cd '%s' && find . -printf '%%p %%y %%m %%l %%s\\n' | sort | diff '%s/want.lst' - >&2", root, top);
+			unit_sh("cd '%s' && find . -printf '%%p %%y %%m %%l %%s\\n' | sort | diff '%s/want.lst' - >&2", root, top);
 		assert_string_equal(want, got);
 	}
 }

@@ -15,22 +15,6 @@ static char *origin;      /* the bare repository's path, used as url */
 static char c1[41], c2[41];
 static int savedfd = -1;
 
-static int
-sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = system(cmd);
-	free(cmd);
-	return rc;
-}
-
 /* stderr goes to a file until release() */
 static void
 capture(void)
@@ -85,7 +69,7 @@ setup(void **state)
 	if (!mkdtemp(tmp))
 		return -1;
 	origin = at("origin.git");
-	if (sh("cd %s && git init -q --bare origin.git && git init -q -b main work && cd work &&"
+	if (unit_sh("cd %s && git init -q --bare origin.git && git init -q -b main work && cd work &&"
 	       " git config user.name t && git config user.email t@example.org &&"
 	       " echo one >f && git add f && git commit -qm one && git rev-parse HEAD >../c1 &&"
 	       " echo two >f && printf '#!/bin/sh\\necho hi\\n' >run.sh && chmod +x run.sh &&"
@@ -185,7 +169,7 @@ test_newcommit(void **state)
 	char *cache = at("cache3"), *d5 = at("d5"), *d6 = at("d6"), c3[41];
 
 	assert_int_equal(vcs_checkout(origin, c1, cache, d5), 0);
-	assert_int_equal(sh("cd %s/work && echo three >f && git commit -qam three &&"
+	assert_int_equal(unit_sh("cd %s/work && echo three >f && git commit -qam three &&"
 		" git rev-parse HEAD >../c3 && git push -q ../origin.git main", tmp), 0);
 	readid("c3", c3);
 	assert_int_equal(vcs_checkout(origin, c3, cache, d6), 0);

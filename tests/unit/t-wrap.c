@@ -14,22 +14,6 @@
 static struct profiles prof;
 static char top[PATH_MAX];
 
-static int __attribute__((format(printf, 1, 2)))
-sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = system(cmd);
-	free(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static int
 setup(void **state)
 {
@@ -84,11 +68,11 @@ t_compiles(void **state)
 	assert_int_equal(mkdirs(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/inc/sub/w.h", top);
 	assert_int_equal(writefile(path, b.s, b.n, 0644), 0);
-	assert_int_equal(sh("cd '%s' && echo 'int w = 32;' >inc/sub/w-32.h && echo 'int w = 64;' >inc/sub/w-64.h && "
+	assert_int_equal(unit_sh("cd '%s' && echo 'int w = 32;' >inc/sub/w-32.h && echo 'int w = 64;' >inc/sub/w-64.h && "
 		"echo '#include <sub/w.h>' >t.c && gcc -m32 -Iinc -E t.c | grep -q 'int w = 32' && "
 		"gcc -m64 -Iinc -E t.c | grep -q 'int w = 64'", top), 0);
-	assert_int_equal(sh("cd '%s' && gcc -mx32 -Iinc -c t.c -o t.o 2>err.txt", top), 1);
-	assert_int_equal(sh("grep -q 'sub/w.h: not built for the x32 ABI' '%s/err.txt'", top), 0);
+	assert_int_equal(unit_sh("cd '%s' && gcc -mx32 -Iinc -c t.c -o t.o 2>err.txt", top), 1);
+	assert_int_equal(unit_sh("grep -q 'sub/w.h: not built for the x32 ABI' '%s/err.txt'", top), 0);
 	/* an ABI with no profile is an error */
 	strvadd(&abis, "mips");
 	buffree(&b);

@@ -11,7 +11,25 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <cmocka.h>
+
+/* run a formatted shell command; its exit status (128 when it did not exit) */
+static inline int __attribute__((format(printf, 1, 2)))
+unit_sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int rc;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	rc = system(cmd);
+	free(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
 
 /* a fresh temporary directory; caller frees the string */
 static inline char *
