@@ -354,6 +354,8 @@ static const char driver[] =
 	"  done\n"
 	"  exit 0\n"
 	"fi\n"
+	"i=0\n"
+	"while v=MLFS_INCLUDE_$i; [ -n \"${!v:-}\" ]; do . \"${!v}\"; i=$((i + 1)); done\n"
 	". \"$MLFS_RECIPE/build.sh\"\n"
 	"fn=$step\n"
 	"if declare -F \"${step}_${MLFS_ABI}\" >/dev/null; then fn=${step}_${MLFS_ABI}; fi\n"
@@ -430,7 +432,7 @@ static const char chrootsetup[] =
 static int
 chrooted(const struct bctx *c, const struct node *n)
 {
-	return c->o->lfs && !c->o->root && n->r->stage >= STAGE_CHROOT;
+	return c->o->lfs && n->r->stage >= STAGE_CHROOT;
 }
 
 /* a host path as the chrooted step sees it */

@@ -44,13 +44,15 @@ upper(const char *prefix, const char *s)
 	return u;
 }
 
+/* host mode (--root without --lfs): build against the root's headers and
+   libraries */
 static void
 hostflags(struct strv *env, const struct envin *in, const char *libdir)
 {
 	const char *root = in->root;
 	char *v;
 
-	if (!root || !strcmp(root, "/"))
+	if (!root || !strcmp(root, "/") || in->lfs)
 		return;
 	set(env, "MLFS_ROOT", root);
 	v = xasprintf("-I%s/usr/include", root);
@@ -116,9 +118,13 @@ env_build(struct strv *env, const struct envin *in)
 	v = cross ? xasprintf("%s-g++ %s", pa->cross, a->mflag) : xasprintf("g++ %s", a->mflag);
 	set(env, "CXX", v);
 	free(v);
-	v = xasprintf("%s/pkgconfig:/usr/share/pkgconfig", libdir);
+	/* a cross or temp build on the host finds the .pc files of $LFS */
+	v = cross ? xasprintf("%s%s/pkgconfig:%s/usr/share/pkgconfig", in->lfs, libdir, in->lfs)
+		: xasprintf("%s/pkgconfig:/usr/share/pkgconfig", libdir);
 	set(env, "PKG_CONFIG_LIBDIR", v);
 	free(v);
+	if (cross)
+		set(env, "PKG_CONFIG_SYSROOT_DIR", in->lfs);
 	hostflags(env, in, libdir);
 	set(env, "DESTDIR", in->destdir);
 	set(env, "MLFS_SRC", in->srcdir);
@@ -137,6 +143,11 @@ env_build(struct strv *env, const struct envin *in)
 		char key[48];
 		snprintf(key, sizeof(key), "MLFS_SOURCE_%zu", i);
 		set(env, key, in->sources->v[i]);
+	}
+	for (size_t i = 0; i < in->r->includes.n; i++) {
+		char key[48];
+		snprintf(key, sizeof(key), "MLFS_INCLUDE_%zu", i);
+		set(env, key, in->r->includes.v[i]);
 	}
 	for (size_t i = 0; i < a->nextras; i++) {
 		char *k = upper("MLFS_", a->extras[i].key);

@@ -6,8 +6,10 @@
  *  - a recipe waits for every node of the nearest earlier stage;
  *  - book order: a recipe with an "order" waits, on the primary ABI, for the
  *    recipe before it in the same stage, unless it declares "deps_complete".
- *  The last two are the book's; host mode (GRAPH_DECLARED) keeps only the
- *  declared dependencies.
+ *  - "primary_first": the recipe's other ABIs wait for its primary ABI (the
+ *    book's glibc: 64 first, then 32 and x32 side by side).
+ *  The stage and book-order edges are the book's; host mode (GRAPH_DECLARED:
+ *  --root without --lfs) keeps only the others.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -186,6 +188,16 @@ implicitedges(struct graph *g, struct gidx *x)
 	}
 }
 
+/* a "primary_first" recipe's node waits for the recipe's primary ABI node */
+static void
+primaryfirst(struct node *n, const struct gidx *x, const char *primary)
+{
+	struct node *p;
+
+	if (n->r->primaryfirst && (p = find(x, n->r, primary)))
+		addedge(n, p);
+}
+
 /* depth-first topological sort; a back edge is a cycle, printed whole */
 static int
 visit(struct graph *g, struct node *n, struct node **stack, size_t depth)
@@ -236,6 +248,8 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 	mknodes(g, &x, p);
 	if (!(flags & GRAPH_DECLARED))
 		implicitedges(g, &x);
+	for (size_t i = 0; i < x.nall; i++)
+		primaryfirst(x.all[i], &x, g->primary);
 	for (size_t i = 0; i < x.nall; i++)
 		for (size_t j = 0; j < x.all[i]->r->depends.n; j++)
 			if (depedges(x.all[i], &x, x.all[i]->r->depends.v[j], g->primary) < 0)

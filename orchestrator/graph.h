@@ -36,7 +36,8 @@ struct graph {
 
 enum graph_flags {
 	GRAPH_DECLARED = 1 << 0,  /* only declared dependencies: no stage or book-order
-	                             edges (host mode builds with the host's compiler) */
+	                             edges (host mode, --root without --lfs, builds
+	                             with the host's compiler) */
 };
 
 /* build the nodes for the requested ABIs; errors (a dependency not built for a

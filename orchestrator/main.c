@@ -429,12 +429,16 @@ loadworld(struct cli *c, struct world *w)
 	defaults(o, &w->prof);
 	if (checkabis(o, &w->prof) < 0)
 		exit(2);
+	if (o->lfs && o->root && strcmp(o->lfs, o->root)) {
+		error("--root '%s' differs from --lfs '%s': an LFS build merges into $LFS", o->root, o->lfs);
+		exit(2);
+	}
 	if (recipes_load(&w->rs, o->recipes, o->patches, &w->prof) < 0)
 		exit(1);
 	if (overrides(o, &w->rs) < 0)
 		exit(1);
 	t1 = nowns();
-	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis, o->root ? GRAPH_DECLARED : 0) < 0)
+	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis, o->root && !o->lfs ? GRAPH_DECLARED : 0) < 0)
 		exit(1);
 	keyopts = build_keyopts(o);
 	t2 = nowns();

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "hash.h"
 #include "jdoc.h"
 #include "profile.h"
@@ -14,7 +15,7 @@ static const char *const stages[NSTAGES] = {"cross", "temp", "chroot", "system"}
 
 static const char *const topkeys[] = {
 	"name", "version", "description", "stage", "order", "abis", "one_pass",
-	"deps_complete", "check_cross", "depends", "sources", "patches", "env",
+	"deps_complete", "check_cross", "primary_first", "depends", "sources", "patches", "include", "env",
 	"multilib", NULL,
 };
 static const char *const srckeys[] = {
@@ -315,6 +316,63 @@ scansteps(struct recipe *r, const char *text)
 	}
 }
 
+/* the stage named by a recipe's parent directory (recipes/temp/m4), or -1 */
+static int
+dirstage(const char *dir)
+{
+	const char *end = strrchr(dir, '/'), *start = end;
+
+	while (start && start > dir && start[-1] != '/')
+		start--;
+	for (int i = 0; end && i < NSTAGES; i++)
+		if ((size_t)(end - start) == strlen(stages[i]) && !strncmp(start, stages[i], end - start))
+			return i;
+	return -1;
+}
+
+/* the recipe tree a recipe dir belongs to: recipes/NAME or recipes/STAGE/NAME
+   -> recipes; caller frees */
+static char *
+recipesroot(const char *dir)
+{
+	char *root = xstrdup(dir), *slash = strrchr(root, '/');
+
+	if (slash && slash != root)
+		*slash = '\0';
+	if (dirstage(dir) >= 0 && (slash = strrchr(root, '/')) && slash != root)
+		*slash = '\0';
+	return root;
+}
+
+/* "include": ["gcc.sh"] names shell files of the recipe tree's include/
+   directory, sourced before build.sh (code several recipes share) */
+static int
+parseincludes(struct recipe *r, const struct jdoc *d, json_t *o)
+{
+	struct strv names = {0};
+	char *root;
+	int rc = jdoc_strlist(d, "", o, "include", 0, &names);
+
+	root = recipesroot(r->dir);
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		char *path = jpath_index("include", i), *file;
+		const char *n = names.v[i];
+		if (!*n || strchr(n, '/') || n[0] == '.') {
+			rc = jdoc_error(d, path, "key 'include': '%s' must be a file name in '%s/include'",
+				n, root);
+		} else if (file = xasprintf("%s/include/%s", root, n), !exists(file)) {
+			rc = jdoc_error(d, path, "key 'include': no file '%s'", file);
+			free(file);
+		} else {
+			strvtake(&r->includes, file);
+		}
+		free(path);
+	}
+	free(root);
+	strvfree(&names);
+	return rc;
+}
+
 static int
 parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const struct profiles *p)
 {
@@ -344,6 +402,9 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	if (stage_parse(s) < 0)
 		return jdoc_error(d, "stage", "unknown stage '%s' (cross, temp, chroot or system)", s);
 	r->stage = stage_parse(s);
+	if (dirstage(r->dir) >= 0 && dirstage(r->dir) != (int)r->stage)
+		return jdoc_error(d, "stage", "key 'stage' is '%s', but the recipe is in the stage directory '%s'",
+			s, stages[dirstage(r->dir)]);
 	v = json_object_get(o, "order");
 	if (v && !json_is_integer(v))
 		return jdoc_error(d, "order", "key 'order' must be an integer");
@@ -352,9 +413,11 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	rc |= jdoc_bool(d, "", o, "one_pass", &r->onepass);
 	rc |= jdoc_bool(d, "", o, "deps_complete", &r->depscomplete);
 	rc |= jdoc_bool(d, "", o, "check_cross", &r->checkcross);
+	rc |= jdoc_bool(d, "", o, "primary_first", &r->primaryfirst);
 	rc |= jdoc_strlist(d, "", o, "depends", 0, &r->depends);
 	rc |= parsesources(r, d, json_object_get(o, "sources"));
 	rc |= parsepatches(r, d, json_object_get(o, "patches"), patchdir);
+	rc |= parseincludes(r, d, o);
 	rc |= parseenv(r, d, json_object_get(o, "env"));
 	rc |= parsemultilib(r, d, json_object_get(o, "multilib"));
 	return rc ? -1 : 0;
@@ -372,6 +435,10 @@ recipehash(struct recipe *r)
 	rc |= hashfilein(h, r->file);
 	hashstr(h, "build.sh");
 	rc |= hashfilein(h, r->script);
+	for (size_t i = 0; i < r->includes.n; i++) {
+		hashstr(h, strrchr(r->includes.v[i], '/') + 1);
+		rc |= hashfilein(h, r->includes.v[i]);
+	}
 	for (size_t i = 0; i < r->npatches; i++) {
 		hashstr(h, r->patches[i].rel);
 		hashstr(h, r->patches[i].sum);
@@ -416,6 +483,13 @@ recipe_load(struct recipe *r, const char *dir, const char *patchdir, const struc
 		return error("recipe '%s' has no build script: cannot read '%s':", r->name, r->script);
 	scansteps(r, text);
 	free(text);
+	/* an include may define steps too (a shared prepare) */
+	for (size_t i = 0; i < r->includes.n; i++) {
+		if (!(text = readfile(r->includes.v[i], NULL)))
+			return error("recipe '%s': cannot read include '%s':", r->name, r->includes.v[i]);
+		scansteps(r, text);
+		free(text);
+	}
 	return recipehash(r);
 }
 
@@ -473,30 +547,45 @@ checkdeps(struct recipeset *rs, const struct profiles *p)
 	return rc;
 }
 
+/* add to names every dir/NAME holding a recipe.json; with stagedirs, also
+   those of dir/STAGE/NAME (recipes/temp/m4) */
+static int
+scanrecipes(const char *dir, struct strv *names, int stagedirs)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+
+	if (!d)
+		return error("cannot open recipe directory '%s':", dir);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *sub = pathjoin(dir, e->d_name), *rj = pathjoin(sub, "recipe.json");
+		if (exists(rj))
+			strvadd(names, sub);
+		else if (stagedirs && stage_parse(e->d_name) >= 0 && stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			scanrecipes(sub, names, 0);
+		free(rj);
+		free(sub);
+	}
+	closedir(d);
+	return 0;
+}
+
 int
 recipes_load(struct recipeset *rs, const char *dir, const char *patchdir, const struct profiles *p)
 {
-	DIR *d;
-	struct dirent *e;
 	struct strv names = {0};
 	int rc = 0;
 
 	memset(rs, 0, sizeof(*rs));
 	rs->dir = abspath(dir);
 	rs->patchdir = abspath(patchdir);
-	d = opendir(rs->dir);
-	if (!d)
-		return error("cannot open recipe directory '%s':", rs->dir);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *sub = pathjoin(rs->dir, e->d_name), *rj = pathjoin(sub, "recipe.json");
-		if (exists(rj))
-			strvadd(&names, sub);
-		free(rj);
-		free(sub);
+	if (scanrecipes(rs->dir, &names, 1) < 0) {
+		strvfree(&names);
+		return -1;
 	}
-	closedir(d);
 	rs->r = xcalloc(names.n, sizeof(*rs->r));
 	for (size_t i = 0; i < names.n; i++) {
 		if (recipe_load(&rs->r[rs->n], names.v[i], rs->patchdir, p) < 0) {
@@ -587,6 +676,7 @@ recipe_release(struct recipe *r)
 	}
 	free(r->patches);
 	strvfree(&r->env);
+	strvfree(&r->includes);
 	strvfree(&r->chost_tools);
 	strvfree(&r->wrap_headers);
 	for (size_t i = 0; i < r->nrules; i++) {

@@ -57,11 +57,13 @@ struct recipe {
 	int onepass;    /* one node builds every requested ABI (multilib gcc) */
 	int depscomplete;       /* depends lists everything: no implicit book-order edge */
 	int checkcross; /* its check step runs no target programs: run it for every ABI */
+	int primaryfirst; /* its other ABIs' nodes wait for its primary ABI's node */
 	struct strv depends;    /* "zlib" or "zlib:64" */
 	struct source *sources;
 	size_t nsources;
 	struct patch *patches;
 	size_t npatches;
+	struct strv includes;   /* include/ files sourced before build.sh, absolute */
 	struct strv env;        /* "KEY=VALUE" added to every step */
 	/* multilib merge rules (DESIGN §8) */
 	int relocate;           /* libraries staged in a wrong libdir may be moved */
@@ -70,7 +72,7 @@ struct recipe {
 	struct mrule *rules;
 	size_t nrules;
 	struct strv steps;      /* functions build.sh defines, in file order */
-	char hash[65];  /* sha256 of recipe.json, build.sh, patches and source sums */
+	char hash[65];  /* sha256 of recipe.json, build.sh, includes, patches and source sums */
 };
 
 struct recipeset {

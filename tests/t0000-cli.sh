@@ -17,6 +17,18 @@ test_expect_success 'no command, unknown command and unknown option are usage er
 	grep -q "option .-j. takes a number" err3
 '
 
+test_expect_success 'an LFS build uses the book graph, also with the same --root' '
+	mkdir -p l &&
+	"$MLFS" --state=st3 plan --json --lfs l --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" >p1 &&
+	jq -e ".nodes[] | select(.name == \"m4-temp:64\") | .deps | index(\"libstdcxx:64\")" p1 &&
+	"$MLFS" --state=st3 plan --json --lfs l --root l --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" >p2 &&
+	jq -e ".nodes[] | select(.name == \"m4-temp:64\") | .deps | index(\"libstdcxx:64\")" p2 &&
+	"$MLFS" --state=st3 plan --json --root l --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" >p3 &&
+	jq -e ".nodes[] | select(.name == \"m4-temp:64\") | .deps == []" p3 &&
+	test_expect_code 2 "$MLFS" --state=st3 plan --lfs l --root r --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>err &&
+	grep -q "root .*/r. differs from --lfs .*/l.: an LFS build merges into" err
+'
+
 test_expect_success 'log of a node that never ran' '
 	test_expect_code 1 "$MLFS" --state=st log zlib:32 2>err &&
 	grep -q "no log for .zlib:32." err

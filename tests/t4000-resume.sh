@@ -120,4 +120,17 @@ test_expect_success 'editing one recipe rebuilds exactly it and its dependents' 
 	grep -q "^slow:x32 *dependency .libdemo:x32. will be rebuilt" ex2
 '
 
+test_expect_success 'editing an include rebuilds exactly the recipes that name it' '
+	sed -i "\$d" recipes/libdemo/src/demo-common.h &&
+	ml build -q &&
+	echo "# a comment" >>recipes/include/demo.sh &&
+	ml plan --explain >ex3 &&
+	test "$(wc -l <ex3)" -eq 3 &&
+	grep -q "^demoprog:x32 *recipe, profile or options changed" ex3 &&
+	ml build -q &&
+	printf "demo_cc() {\n\techo broken on purpose\n\texit 9\n}\n" >>recipes/include/demo.sh &&
+	test_must_fail ml build -q 2>inc.err &&
+	grep -q "broken on purpose" inc.err
+'
+
 test_done

@@ -108,10 +108,22 @@ test_cross_stage(void **state)
 	assert_env(&env, "CC", "x86_64-lfs-linux-gnu-gcc -m32");
 	assert_env(&env, "LFS", "/mnt/lfs");
 	assert_true(startswith(env_get(&env, "PATH"), "/mnt/lfs/tools/bin:"));
+	/* pkg-config looks into $LFS, and --root adds no host-mode flags */
+	assert_env(&env, "PKG_CONFIG_LIBDIR", "/mnt/lfs/usr/lib32/pkgconfig:/mnt/lfs/usr/share/pkgconfig");
+	assert_env(&env, "PKG_CONFIG_SYSROOT_DIR", "/mnt/lfs");
+	strvfree(&env);
+	build("x32", STAGE_TEMP, "/mnt/lfs", "/mnt/lfs", &env);
+	assert_env(&env, "CC", "x86_64-lfs-linux-gnu-gcc -mx32");
+	assert_env(&env, "LFS_TGT_MULTI", "x86_64-lfs-linux-gnux32");
+	assert_null(env_get(&env, "CPPFLAGS"));
+	assert_null(env_get(&env, "LDFLAGS"));
+	assert_env(&env, "PKG_CONFIG_SYSROOT_DIR", "/mnt/lfs");
 	strvfree(&env);
 	build("64", STAGE_SYSTEM, NULL, "/mnt/lfs", &env);
 	assert_env(&env, "CC", "gcc -m64");
 	assert_false(startswith(env_get(&env, "PATH"), "/mnt/lfs"));
+	assert_env(&env, "PKG_CONFIG_LIBDIR", "/usr/lib/pkgconfig:/usr/share/pkgconfig");
+	assert_null(env_get(&env, "PKG_CONFIG_SYSROOT_DIR"));
 	strvfree(&env);
 }
 

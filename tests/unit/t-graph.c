@@ -164,6 +164,34 @@ test_book_order(void **state)
 	free(dir);
 }
 
+/* primary_first: the other ABIs wait for the primary's node, in both modes;
+   without 64 requested, the first requested ABI is the build's primary */
+static void
+test_primary_first(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "h", "\"stage\": \"cross\", \"abis\": \"all\"");
+	recipe(dir, "c", "\"stage\": \"cross\", \"abis\": \"all\", \"primary_first\": true, \"depends\": [\"h\"]");
+	for (int flags = 0; flags <= GRAPH_DECLARED; flags += GRAPH_DECLARED) {
+		loadf(dir, "32,64,x32", &rs, &g, 0, flags);
+		assert_true(deps_of(&g, "c:64", "h:64"));
+		assert_true(deps_of(&g, "c:32", "h:32 c:64"));
+		assert_true(deps_of(&g, "c:x32", "h:x32 c:64"));
+		graph_release(&g);
+		recipes_release(&rs);
+	}
+	load(dir, "32,x32", &rs, &g, 0);
+	assert_true(deps_of(&g, "c:32", "h:32"));
+	assert_true(deps_of(&g, "c:x32", "h:x32 c:32"));
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 /* host mode: only declared dependencies */
 static void
 test_declared(void **state)
@@ -281,6 +309,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_book_order),
+		cmocka_unit_test(test_primary_first),
 		cmocka_unit_test(test_declared),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),

@@ -279,6 +279,89 @@ test_layouts(void **state)
 	profiles_release(&p);
 }
 
+/* recipes may sit in stage directories (recipes/temp/m4) beside flat ones;
+   a recipe whose stage contradicts its directory is refused */
+static void
+test_stage_dirs(void **state)
+{
+	char *dir = unit_tmpdir(), *err;
+	struct recipeset rs;
+
+	unit_write(dir, "temp/aa/recipe.json", "{\"name\": \"aa\", \"version\": \"1\", \"stage\": \"temp\"}\n");
+	unit_write(dir, "temp/aa/build.sh", script);
+	unit_write(dir, "system/bb/recipe.json", "{\"name\": \"bb\", \"version\": \"1\", \"stage\": \"system\", \"depends\": [\"aa\"]}\n");
+	unit_write(dir, "system/bb/build.sh", script);
+	unit_write(dir, "cc/recipe.json", "{\"name\": \"cc\", \"version\": \"1\", \"stage\": \"chroot\"}\n");
+	unit_write(dir, "cc/build.sh", script);
+	unit_write(dir, "notes/dd/recipe.json", "{\"name\": \"dd\", \"version\": \"1\", \"stage\": \"system\"}\n");
+	unit_write(dir, "notes/dd/build.sh", script);
+	assert_int_equal(recipes_load(&rs, dir, dir, &prof), 0);
+	assert_int_equal(rs.n, 3);
+	assert_non_null(recipe_get(&rs, "aa"));
+	assert_non_null(recipe_get(&rs, "bb"));
+	assert_non_null(recipe_get(&rs, "cc"));
+	assert_null(recipe_get(&rs, "dd"));
+	recipes_release(&rs);
+	unit_write(dir, "temp/ee/recipe.json", "{\"name\": \"ee\", \"version\": \"1\",\n \"stage\": \"system\"}\n");
+	unit_write(dir, "temp/ee/build.sh", script);
+	unit_capture_begin();
+	assert_int_equal(recipes_load(&rs, dir, dir, &prof), -1);
+	err = unit_capture_end();
+	assert_contains(err, "temp/ee/recipe.json:2:");
+	assert_contains(err, "'stage'");
+	assert_contains(err, "stage directory 'temp'");
+	free(err);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+/* "include": files of the tree's include/ dir; their steps count, their text
+   is in the key; a bad or missing name is an error naming file:line and key */
+static void
+test_include(void **state)
+{
+	char *dir = unit_tmpdir(), *err, rdir[4200], hash[65];
+	struct recipe r;
+
+	unit_write(dir, "include/common.sh", "prepare() {\n\t:\n}\n");
+	unit_write(dir, "system/ii/recipe.json",
+		"{\"name\": \"ii\", \"version\": \"1\", \"stage\": \"system\",\n \"include\": [\"common.sh\"]}\n");
+	unit_write(dir, "system/ii/build.sh", "build() {\n\t:\n}\n");
+	snprintf(rdir, sizeof(rdir), "%s/system/ii", dir);
+	assert_int_equal(recipe_load(&r, rdir, dir, &prof), 0);
+	assert_int_equal(r.includes.n, 1);
+	assert_true(endswith(r.includes.v[0], "/include/common.sh"));
+	assert_true(recipe_defines(&r, "prepare"));
+	assert_true(recipe_defines(&r, "build"));
+	memcpy(hash, r.hash, sizeof(hash));
+	recipe_release(&r);
+	unit_write(dir, "include/common.sh", "prepare() {\n\ttrue\n}\n");
+	assert_int_equal(recipe_load(&r, rdir, dir, &prof), 0);
+	assert_string_not_equal(hash, r.hash);
+	recipe_release(&r);
+	unit_write(dir, "system/ii/recipe.json",
+		"{\"name\": \"ii\", \"version\": \"1\", \"stage\": \"system\",\n \"include\": [\"../x.sh\"]}\n");
+	unit_capture_begin();
+	assert_int_equal(recipe_load(&r, rdir, dir, &prof), -1);
+	err = unit_capture_end();
+	assert_contains(err, "system/ii/recipe.json:2:");
+	assert_contains(err, "key 'include': '../x.sh' must be a file name");
+	free(err);
+	recipe_release(&r);
+	unit_write(dir, "system/ii/recipe.json",
+		"{\"name\": \"ii\", \"version\": \"1\", \"stage\": \"system\",\n \"include\": [\"gone.sh\"]}\n");
+	unit_capture_begin();
+	assert_int_equal(recipe_load(&r, rdir, dir, &prof), -1);
+	err = unit_capture_end();
+	assert_contains(err, "key 'include': no file");
+	assert_contains(err, "include/gone.sh");
+	free(err);
+	recipe_release(&r);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -298,6 +381,8 @@ main(void)
 		cmocka_unit_test(test_profile_errors),
 		cmocka_unit_test(test_profiles_real),
 		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_stage_dirs),
+		cmocka_unit_test(test_include),
 	};
 	return cmocka_run_group_tests_name("recipe", tests, setup, teardown);
 }
