@@ -5,7 +5,7 @@ test_description='every shell file of the project passes shellcheck'
 
 test_expect_success 'recipes pass shellcheck' '
 	cd "$TOP" &&
-	shellcheck -s bash recipes/*/build.sh tests/fixtures/recipes/*/build.sh
+	shellcheck -s bash recipes/*/*/build.sh recipes/include/*.sh tests/fixtures/recipes/*/build.sh tests/fixtures/recipes/include/*.sh
 '
 
 test_expect_success 'scripts and tests pass shellcheck' '
