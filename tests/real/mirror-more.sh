@@ -13,6 +13,8 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/real/recipedir.sh
+. "$TOP/tests/real/recipedir.sh"
 [ $# -ge 1 ] || { echo "usage: tests/real/mirror-more.sh DIR [RECIPE...]" >&2; exit 1; }
 DIR=$1
 shift
@@ -33,7 +35,7 @@ for r in "$@"; do
 		MLFS_RECIPES=$TOP/recipes "$TOP/tests/real/mirror.sh" "$DIR" "$r" || rc=1
 	else
 		mkdir -p "$tmp/$src"
-		cp "$TOP/recipes/$r/recipe.json" "$tmp/$src/recipe.json"
+		cp "$(recipedir "$TOP/recipes" "$r")/recipe.json" "$tmp/$src/recipe.json"
 		MLFS_RECIPES=$tmp "$TOP/tests/real/mirror.sh" "$DIR" "$src" || rc=1
 		# a tree (not an upstream file) is kept under the source name: rename it
 		if [ -d "$DIR/trees/$src" ]; then

@@ -23,6 +23,8 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 RECIPES=${MLFS_RECIPES:-$TOP/recipes}
+# shellcheck source=tests/real/recipedir.sh
+. "$TOP/tests/real/recipedir.sh"
 
 die() { echo "mirror.sh: $*" >&2; exit 1; }
 say() { echo "mirror: $*" >&3; }
@@ -43,6 +45,8 @@ fi
 # recipe name -> Debian source package name (extend here; default: the same name)
 debian_source() {
 	case $1 in
+	*-temp | *-chroot) debian_source "${1%-*}" ;; # the earlier chapters' copies
+	make) echo make-dfsg ;;
 	xz) echo xz-utils ;;
 	mpc) echo mpclib3 ;;
 	mpfr) echo mpfr4 ;;
@@ -56,115 +60,16 @@ debian_source() {
 
 # the recipe's first source: "url sha256"
 recipe_source() {
-	local f=$RECIPES/$1/recipe.json
-	[ -f "$f" ] || die "$1: no recipe ($f)"
+	local f
+	f=$(recipedir "$RECIPES" "$1")/recipe.json || die "$1: no recipe"
 	jq -r '.sources[0] | "\(.url) \(.sha256 // "")"' "$f"
 }
 
 sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
 APT=$DIR/.apt
-aptopts=(
-	-o "Dir::Etc::SourceList=$APT/sources.list"
-	-o "Dir::Etc::SourceParts=$APT/sources.list.d"
-	-o "Dir::State::Lists=$APT/lists"
-	-o "Dir::Cache=$APT/cache"
-	-o "APT::Sandbox::User=root"
-	-o "Debug::NoLocking=1"
-	-q
-)
-
-# write $APT/sources.list.d/mlfs-src.sources: the machine's own Debian entries
-# for its release (suites CODENAME, CODENAME-*, CODENAME/*), turned into deb-src
-make_sources() {
-	local codename out tmp f dst
-	# shellcheck source=/dev/null
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release"
-	mkdir -p "$APT/sources.list.d" "$APT/lists/partial" "$APT/cache/archives/partial"
-	: >"$APT/sources.list"
-	out=$APT/sources.list.d/mlfs-src.sources
-	tmp=$APT/sources.tmp
-	: >"$tmp"
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		# deb822: blank-line separated stanzas; keep Debian stanzas, Types: deb-src
-		awk -v cn="$codename" '
-			function flush(   i, keep, n, s, k) {
-				if (nl == 0) return
-				keep = 0
-				n = split(suites, s, /[ \t]+/)
-				for (i = 1; i <= n; i++)
-					if (s[i] == cn || index(s[i], cn "-") == 1 || index(s[i], cn "/") == 1) keep = 1
-				if (types !~ /(^|[ \t])deb([ \t]|$)/ || enabled ~ /^[ \t]*no/) keep = 0
-				if (keep) {
-					for (k = 1; k <= nl; k++) print lines[k]
-					print ""
-				}
-				nl = 0; suites = ""; types = ""; enabled = ""
-			}
-			/^[ \t]*$/ { flush(); next }
-			/^#/ { next }
-			{
-				if (tolower($0) ~ /^types:/) { types = substr($0, 7); $0 = "Types: deb-src" }
-				else if (tolower($0) ~ /^suites:/) suites = substr($0, 8)
-				else if (tolower($0) ~ /^enabled:/) enabled = substr($0, 9)
-				lines[++nl] = $0
-			}
-			END { flush() }
-		' "$f" >>"$tmp"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		# one-line format: "deb [opts] URI SUITE COMPONENTS..." -> "deb-src ..."
-		awk -v cn="$codename" '
-			$1 != "deb" { next }
-			{
-				i = 2
-				if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-				suite = $(i + 1)
-				if (suite != cn && index(suite, cn "-") != 1 && index(suite, cn "/") != 1) next
-				sub(/^deb/, "deb-src")
-				print
-			}
-		' "$f" >"$tmp.list"
-		dst=$APT/sources.list.d/mlfs-src-$(basename "$f" .list).list
-		if [ ! -s "$tmp.list" ]; then
-			rm -f "$dst"
-		elif ! cmp -s "$tmp.list" "$dst"; then
-			cp "$tmp.list" "$dst"
-		fi
-		rm -f "$tmp.list"
-	done
-	# rewrite only on change: a newer sources directory forces an update
-	if [ ! -s "$tmp" ]; then
-		rm -f "$tmp" "$out"
-	elif cmp -s "$tmp" "$out"; then
-		rm -f "$tmp"
-	else
-		mv "$tmp" "$out"
-	fi
-	ls "$APT"/sources.list.d/* >/dev/null 2>&1 ||
-		die "no Debian '$codename' entries in /etc/apt/sources.list{,.d}"
-}
-
-apt_ready=0
-apt_prepare() {
-	[ $apt_ready -eq 0 ] || return 0
-	local stamp=$APT/updated key
-	make_sources
-	key=$(cat "$APT"/sources.list.d/* | sha256sum | cut -d' ' -f1)
-	# refresh the private source index when missing, older than 12 hours or
-	# made for other sources
-	if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720)" ] ||
-		[ "$(cat "$stamp")" != "$key" ]; then
-		say "apt-get update (deb-src, private lists in $APT)"
-		apt-get "${aptopts[@]}" update >"$APT/update.log" 2>&1 ||
-			{ cat "$APT/update.log" >&2; die "apt-get update failed"; }
-		echo "$key" >"$stamp"
-	fi
-	apt_ready=1
-}
+# shellcheck source=tests/real/apt.sh
+. "$TOP/tests/real/apt.sh"
 
 # Debian's upstream version of a Debian version: no epoch, no revision
 debian_upstream() {
@@ -232,7 +137,7 @@ notes=()
 for name in "${names[@]}"; do
 	read -r url sum < <(recipe_source "$name")
 	fname=${url##*/}
-	version=$(jq -r .version "$RECIPES/$name/recipe.json")
+	version=$(jq -r .version "$(recipedir "$RECIPES" "$name")/recipe.json")
 	tree=$DIR/trees/$name
 	stamp=$DIR/trees/.$name.orig
 	# already done?

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# toolchain-sources.sh: the sources of the cross stage (binutils, gcc, linux,
-# glibc, with mpfr, gmp and mpc for gcc), taken from the Debian source packages
+# toolchain-sources.sh: the sources of the cross and temp stages (binutils,
+# gcc, linux, glibc, with mpfr, gmp and mpc for gcc; the Chapter 6 tools
+# through mirror.sh), taken from the Debian source packages
 # of this machine's own apt archive, as tests/real/mirror.sh does for the
 # libraries.
 #
@@ -23,6 +24,7 @@
 # It writes DIR/sources.env. A second run does no network access.
 set -euo pipefail
 
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 die() { echo "toolchain-sources.sh: $*" >&2; exit 1; }
 say() { echo "toolchain-sources: $*"; }
 
@@ -32,83 +34,9 @@ mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
 APT=$DIR/.apt
 SRC=$APT/src
-aptopts=(
-	-o "Dir::Etc::SourceList=$APT/sources.list"
-	-o "Dir::Etc::SourceParts=$APT/sources.list.d"
-	-o "Dir::State::Lists=$APT/lists"
-	-o "Dir::Cache=$APT/cache"
-	-o "APT::Sandbox::User=root"
-	-o "Debug::NoLocking=1"
-	-q
-)
-
 sha256() { sha256sum "$1" | cut -d' ' -f1; }
-
-# the machine's own Debian entries for its release, as deb-src (see mirror.sh)
-make_sources() {
-	local codename f out=$APT/sources.list.d/mlfs-src.sources
-	# shellcheck source=/dev/null
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release"
-	mkdir -p "$APT/sources.list.d" "$APT/lists/partial" "$APT/cache/archives/partial" "$SRC"
-	: >"$APT/sources.list"
-	: >"$out.tmp"
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v cn="$codename" '
-			function flush(   i, keep, n, s, k) {
-				if (nl == 0) return
-				keep = 0
-				n = split(suites, s, /[ \t]+/)
-				for (i = 1; i <= n; i++)
-					if (s[i] == cn || index(s[i], cn "-") == 1 || index(s[i], cn "/") == 1) keep = 1
-				if (types !~ /(^|[ \t])deb([ \t]|$)/ || enabled ~ /^[ \t]*no/) keep = 0
-				if (keep) { for (k = 1; k <= nl; k++) print lines[k]; print "" }
-				nl = 0; suites = ""; types = ""; enabled = ""
-			}
-			/^[ \t]*$/ { flush(); next }
-			/^#/ { next }
-			{
-				if (tolower($0) ~ /^types:/) { types = substr($0, 7); $0 = "Types: deb-src" }
-				else if (tolower($0) ~ /^suites:/) suites = substr($0, 8)
-				else if (tolower($0) ~ /^enabled:/) enabled = substr($0, 9)
-				lines[++nl] = $0
-			}
-			END { flush() }
-		' "$f" >>"$out.tmp"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk -v cn="$codename" '
-			$1 != "deb" { next }
-			{
-				i = 2
-				if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-				suite = $(i + 1)
-				if (suite != cn && index(suite, cn "-") != 1 && index(suite, cn "/") != 1) next
-				sub(/^deb/, "deb-src"); print
-			}
-		' "$f" >>"$out.tmp"
-	done
-	[ -s "$out.tmp" ] || die "no Debian '$codename' entries in /etc/apt/sources.list{,.d}"
-	if cmp -s "$out.tmp" "$out"; then rm -f "$out.tmp"; else mv "$out.tmp" "$out"; fi
-}
-
-apt_ready=0
-apt_prepare() {
-	[ $apt_ready -eq 0 ] || return 0
-	local stamp=$APT/updated key
-	make_sources
-	key=$(sha256 "$APT/sources.list.d/mlfs-src.sources")
-	if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720)" ] ||
-		[ "$(cat "$stamp")" != "$key" ]; then
-		say "apt-get update (deb-src, private lists in $APT)"
-		apt-get "${aptopts[@]}" update >"$APT/update.log" 2>&1 ||
-			{ cat "$APT/update.log" >&2; die "apt-get update failed"; }
-		echo "$key" >"$stamp"
-	fi
-	apt_ready=1
-}
+# shellcheck source=tests/real/apt.sh
+. "$TOP/tests/real/apt.sh"
 
 # the orig tarball of source package $1 whose upstream version matches the
 # glob $2 (the newest present), or nothing
@@ -193,10 +121,20 @@ tree glibc "$(fetch_orig glibc 2.36)"
 tree linux "$(fetch_orig linux '6.1.*')"
 gmp=$(fetch_orig gmp '6.2.1+dfsg*')
 
+# the temp stage (Chapter 6) by recipe, through mirror.sh: the upstream-identical
+# origs into DIR/mirror, the others (bash, gawk, make, tar) as trees under
+# DIR/mirror/trees; binutils-pass2 and gcc-pass2 use the trees above
+TEMP=(m4-temp ncurses-temp bash-temp coreutils-temp diffutils-temp file-temp
+	findutils-temp gawk-temp grep-temp gzip-temp make-temp patch-temp sed-temp
+	tar-temp xz-temp)
+MLFS_RECIPES=$TOP/recipes bash "$TOP/tests/real/mirror.sh" "$DIR/mirror" "${TEMP[@]}"
+# shellcheck disable=SC1091
+tempargs=$(. "$DIR/mirror/sources.env" && echo "$MLFS_SOURCE_ARGS")
+
 {
 	echo "# written by tests/real/toolchain-sources.sh; source it from a shell"
 	echo "MLFS_MIRROR='file://$DIR/mirror'"
-	echo "MLFS_SOURCE_ARGS='--source binutils-pass1=$DIR/trees/binutils --source gcc-pass1=$DIR/trees/gcc --source linux-headers=$DIR/trees/linux --source glibc=$DIR/trees/glibc --source libstdcxx=$DIR/trees/gcc'"
+	echo "MLFS_SOURCE_ARGS='--source binutils-pass1=$DIR/trees/binutils --source gcc-pass1=$DIR/trees/gcc --source linux-headers=$DIR/trees/linux --source glibc=$DIR/trees/glibc --source libstdcxx=$DIR/trees/gcc --source binutils-pass2=$DIR/trees/binutils --source gcc-pass2=$DIR/trees/gcc $tempargs'"
 	echo "GMP_ORIG='$gmp'"
 	echo "GMP_SHA256='$(sha256 "$gmp")'"
 	echo "LINUX_ORIG='$(find_orig linux '6.1.*')'"

@@ -1,36 +1,33 @@
 #!/usr/bin/env bash
-# toolchain.sh (make check-toolchain): build the real `cross` stage (Chapter 5 of
-# the Multilib LFS book: binutils-pass1, gcc-pass1, linux-headers, glibc for
-# 64, 32 and x32, libstdcxx) with mlfs into a temporary $LFS, from Debian's
-# source packages (tests/real/toolchain-sources.sh), then run the book's sanity
-# checks for each ABI and print the per-node times.
+# toolchain.sh (make check-toolchain): build the real `cross` stage (Chapter 5
+# of the Multilib LFS book: binutils-pass1, gcc-pass1, linux-headers, glibc for
+# 64, 32 and x32, libstdcxx) and, when asked, the `temp` stage (Chapter 6: the
+# tools, ncurses for every ABI, binutils-pass2, gcc-pass2) with mlfs into a
+# temporary $LFS, from Debian's source packages (tests/real/toolchain-sources.sh),
+# then run the book's sanity checks for each ABI and print the per-node times.
 #
-# It takes about an hour or more on 2 cores. Environment:
+# The cross stage takes about an hour or more on 2 cores, the temp stage
+# about as long again. Environment:
 #   MLFS_TOOLCHAIN_DIR      work dir ($LFS, state, recipes); default a new
 #                           temporary dir. Give an existing one to resume.
 #   MLFS_TOOLCHAIN_SOURCES  where the sources are kept between runs
 #                           (default build/toolchain-sources)
+#   MLFS_TOOLCHAIN_STAGES   "cross" (default) or "cross temp"
 #   MLFS_TOOLCHAIN_JOBS     -j for mlfs (default 2)
 #   MLFS_TOOLCHAIN_INTERRUPT=SECS  interrupt the build once on purpose (SIGINT
 #                           to mlfs) after gcc-pass1 has run for SECS seconds,
 #                           build again, and check that binutils-pass1 was not
 #                           redone
 #
-# How mlfs is run: `--lfs $LFS --root $LFS`. The cross-stage recipes stage
-# their files relative to $LFS ($DESTDIR/tools, $DESTDIR/usr), so the merge
-# must go into $LFS: mlfs before commit e45e5e1 merged into --root, or "/"
-# without it; --root $LFS gives the same merge with every version (its
-# host-mode flags CPPFLAGS, LDFLAGS, PKG_CONFIG_* are unset by the recipes, and
-# every recipe declares its real dependencies, which is all that orders nodes
-# in host mode). With the current mlfs, `--lfs $LFS` alone merges into $LFS
-# as well; it was not the mode of the recorded run.
+# mlfs runs in LFS mode (`--lfs $LFS`): the cross and temp stages build on the
+# host with $LFS/tools/bin first in PATH and merge into $LFS.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 MLFS=$TOP/build/mlfs
 JOBS=${MLFS_TOOLCHAIN_JOBS:-2}
 SOURCES=${MLFS_TOOLCHAIN_SOURCES:-$TOP/build/toolchain-sources}
-CROSS=(binutils-pass1 gcc-pass1 linux-headers glibc libstdcxx)
+STAGES=${MLFS_TOOLCHAIN_STAGES:-cross}
 T0=$(date +%s)
 
 die() { echo "toolchain.sh: $*" >&2; exit 1; }
@@ -73,27 +70,34 @@ bash "$TOP/tests/real/toolchain-sources.sh" "$SOURCES"
 . "$SOURCES/sources.env"
 read -r -a srcargs <<<"$MLFS_SOURCE_ARGS"
 
-# 2. the recipe set: the cross stage only. gcc-pass1's in-tree gmp comes from
-# Debian's dfsg orig (the upstream gmp-6.2.1.tar.xz is not in the archive), so
-# the copy of gcc-pass1 names that file and its sha256 (from the .dsc, checked
-# by apt); the recipe's prepare handles the missing doc/.
+# 2. the recipe set: the stages asked for, linked from the project's
+# recipes. gcc's in-tree gmp comes from Debian's dfsg orig (the upstream
+# gmp-6.2.1.tar.xz is not in the archive), so the copies of gcc-pass1 and
+# gcc-pass2 name that file and its sha256 (from the .dsc, checked by apt);
+# include/gcc.sh handles the missing doc/.
 mkdir -p "$RECIPES"
-for r in "${CROSS[@]}"; do
-	[ -f "$TOP/recipes/$r/recipe.json" ] || die "no recipe $r"
-	[ "$r" = gcc-pass1 ] && continue
-	ln -sfn "$TOP/recipes/$r" "$RECIPES/$r"
-done
+ln -sfn "$TOP/recipes/include" "$RECIPES/include"
 gmpname=${GMP_ORIG##*/}
 cp "$GMP_ORIG" "$SOURCES/mirror/$gmpname"
-mkdir -p "$RECIPES/gcc-pass1"
-cp "$TOP/recipes/gcc-pass1/build.sh" "$RECIPES/gcc-pass1/build.sh"
-jq --arg url "file://$SOURCES/mirror/$gmpname" --arg sum "$GMP_SHA256" '
-	.sources |= map(if (.url | test("/gmp-[0-9.]+\\.tar")) then {url: $url, sha256: $sum} else . end)
-' "$TOP/recipes/gcc-pass1/recipe.json" >"$RECIPES/gcc-pass1/recipe.json.tmp"
-jq -e '.sources[2].sha256' "$RECIPES/gcc-pass1/recipe.json.tmp" >/dev/null
-cmp -s "$RECIPES/gcc-pass1/recipe.json.tmp" "$RECIPES/gcc-pass1/recipe.json" ||
-	mv "$RECIPES/gcc-pass1/recipe.json.tmp" "$RECIPES/gcc-pass1/recipe.json"
-rm -f "$RECIPES/gcc-pass1/recipe.json.tmp"
+for st in $STAGES; do
+	[ -d "$TOP/recipes/$st" ] || die "no stage directory recipes/$st"
+	for d in "$TOP/recipes/$st"/*/; do
+		r=$(basename "$d")
+		case $r in
+		gcc-pass1 | gcc-pass2) ;;
+		*) ln -sfn "$TOP/recipes/$st/$r" "$RECIPES/$r"; continue ;;
+		esac
+		mkdir -p "$RECIPES/$r"
+		cp "$d/build.sh" "$RECIPES/$r/build.sh"
+		jq --arg url "file://$SOURCES/mirror/$gmpname" --arg sum "$GMP_SHA256" '
+			.sources |= map(if (.url | test("/gmp-[0-9.]+\\.tar")) then {url: $url, sha256: $sum} else . end)
+		' "$d/recipe.json" >"$RECIPES/$r/recipe.json.tmp"
+		jq -e '.sources[2].sha256' "$RECIPES/$r/recipe.json.tmp" >/dev/null
+		cmp -s "$RECIPES/$r/recipe.json.tmp" "$RECIPES/$r/recipe.json" ||
+			mv "$RECIPES/$r/recipe.json.tmp" "$RECIPES/$r/recipe.json"
+		rm -f "$RECIPES/$r/recipe.json.tmp"
+	done
+done
 
 # 3. $LFS with the book's layout (chapter 4, multilib: lib32 and libx32; the
 # glue adds the /lib, /lib32, /libx32 links)
@@ -104,7 +108,7 @@ done
 
 mlfs() { nice -n 5 "$MLFS" --state "$STATE" "$@"; }
 # shellcheck disable=SC2054
-buildargs=(build --lfs "$LFS" --root "$LFS" --abi 32,64,x32 -j "$JOBS"
+buildargs=(build --lfs "$LFS" --abi 32,64,x32 -j "$JOBS"
 	--recipes "$RECIPES" --profiles "$TOP/abi-profiles" --patches "$TOP/patches"
 	--mirror "$MLFS_MIRROR" "${srcargs[@]}")
 
@@ -209,7 +213,51 @@ for m in m64 m32 mx32; do
 	fi
 done
 
-# 6. the times
+# 6. the temp stage: every file where its ABI belongs, and the tools run
+# through $LFS's own loader and libraries
+# elfis FILE CLASS MACHINE: readelf's header of FILE has both
+elfis() {
+	readelf -h "$1" 2>/dev/null | grep -q "Class: *$2" &&
+		readelf -h "$1" | grep -q "Machine: *$3"
+}
+case " $STAGES " in
+*" temp "*)
+	for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 X86-64"; do
+		read -r dir class mach <<<"$spec"
+		for lib in libncursesw.so.6 libstdc++.so.6; do
+			if elfis "$LFS$dir/$lib" "$class" "$mach"; then
+				ok "$dir/$lib: $class $mach"
+			else
+				notok "$dir/$lib: not $class $mach"
+			fi
+		done
+	done
+	for p in bash gcc ld make; do
+		if elfis "$LFS/usr/bin/$p" ELF64 X86-64 &&
+			readelf -l "$LFS/usr/bin/$p" | grep -q 'interpreter: /lib64/ld-linux-x86-64.so.2'; then
+			ok "/usr/bin/$p: ELF64, interpreter /lib64/ld-linux-x86-64.so.2"
+		else
+			notok "/usr/bin/$p: not an ELF64 program for /lib64/ld-linux-x86-64.so.2"
+		fi
+	done
+	for l in sh:bash cc:gcc; do
+		if [ "$(readlink "$LFS/usr/bin/${l%:*}")" = "${l#*:}" ]; then
+			ok "/usr/bin/${l%:*} -> ${l#*:}"
+		else
+			notok "/usr/bin/${l%:*} is not a link to ${l#*:}"
+		fi
+	done
+	# shellcheck disable=SC2016
+	out=$("$LFS/usr/lib/ld-linux-x86-64.so.2" --library-path "$LFS/usr/lib" \
+		"$LFS/usr/bin/bash" -c 'echo "$BASH_VERSION"' 2>&1) || true
+	case $out in
+	5.2.15*) ok "\$LFS's bash runs with \$LFS's loader and libc: $out" ;;
+	*) notok "\$LFS's bash does not run: $out" ;;
+	esac
+	;;
+esac
+
+# 7. the times
 echo "--- per node (mlfs status):"
 mlfs status || true
 echo "--- seconds per node (journal: steps summed):"
