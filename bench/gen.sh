@@ -6,7 +6,8 @@
 #                          DIR/recipes, C units in DIR/src, book order in
 #                          DIR/order; SPIN is the absolute path of bench/spin
 #   gen.sh plan DIR COUNT  COUNT small recipes for every ABI in DIR/recipes,
-#                          each depending on up to 3 earlier ones (planning only)
+#                          each depending on up to 3 earlier ones, each
+#                          installing one file (for planning and no-op builds)
 #
 # A work recipe is a small package: a serial configure (SPIN burns a known CPU
 # time, as a configure script would), then a plain make that compiles 2 to 8
@@ -121,7 +122,7 @@ plan() {
 		fi
 		printf '{"name": "p%d", "version": "1.%d", "description": "synthetic package %d",\n "stage": "system", "abis": "all", "depends": [%s]}\n' \
 			"$i" "$i" "$i" "$deps" >"$dir/recipes/p$i/recipe.json"
-		printf '# shellcheck shell=bash\nbuild() {\n\tmake\n}\n\ninstall() {\n\tmake DESTDIR="$DESTDIR" install\n}\n' \
+		printf '# shellcheck shell=bash\ninstall() {\n\tmkdir -p "$DESTDIR/usr/share/bench"\n\techo "$MLFS_NAME" >"$DESTDIR/usr/share/bench/$MLFS_NAME-$MLFS_ABI"\n}\n' \
 			>"$dir/recipes/p$i/build.sh"
 	done
 }
