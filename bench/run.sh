@@ -69,10 +69,11 @@ ml plan "${OPTS[@]}" --json >plan.json
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: mlfs build -j $N" >&2
 timed par ml build "${OPTS[@]}" -j "$N" -q
-for f in st/logs/*.log; do
-	n=${f##*/}
+for f in st/logs/*/*.log; do
+	# the log of node pkg:abi is logs/pkg/abi.log
+	n=${f#st/logs/}
 	n=${n%.log}
-	n=${n/@/:} # the log of node pkg:abi is logs/pkg@abi.log
+	n=${n/\//:}
 	s=$(sed -n "s/^mlfs: --- step '[a-z]*' of '.*' started at //p" "$f" | head -n 1)
 	e=$(sed -n 's/^mlfs: --- step ended at //p' "$f" | tail -n 1)
 	echo "$n $s $e"

@@ -76,7 +76,7 @@ build_nodedir(const char *node)
 	char *s = xstrdup(node), *colon = strchr(s, ':');
 
 	if (colon)
-		*colon = '@';
+		*colon = '/';
 	return s;
 }
 
@@ -318,6 +318,7 @@ unpacknode(struct bctx *c, struct node *n, struct strv *steps)
 	int rc = 0;
 	int fd;
 
+	mkparent(log);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		dprintf(fd, "mlfs: %s (%s %s, stage %s)\n", n->name, n->r->name, n->r->version,
@@ -368,6 +369,49 @@ pgidpath(const struct buildopts *o, const char *node)
 	return statepath(o, "run", node, ".pgid");
 }
 
+/* end the process group recorded in a run/PKG/ABI.pgid file of a killed
+   mlfs if it still runs a step, and remove the file */
+static void
+reapone(const char *p)
+{
+	char *text, *cmd, *proc;
+	long pgid;
+	size_t len;
+
+	text = readfile(p, NULL);
+	pgid = text ? strtol(text, NULL, 10) : 0;
+	proc = xasprintf("/proc/%ld/cmdline", pgid);
+	cmd = pgid > 1 ? readfile(proc, &len) : NULL;
+	free(proc);
+	if (cmd && memmem(cmd, len, "mlfs-step", 9)) {
+		warn("ending the steps left running by an interrupted build (process group %ld)", pgid);
+		kill(-pgid, SIGKILL);
+		for (int i = 0; i < 100 && kill(-pgid, 0) == 0; i++)
+			usleep(10000);
+	}
+	unlink(p);
+	free(cmd);
+	free(text);
+}
+
+/* reapone for every .pgid file of a run/PKG directory */
+static void
+reapdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (!endswith(e->d_name, ".pgid"))
+			continue;
+		char *p = pathjoin(dir, e->d_name);
+		reapone(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* a step of an earlier mlfs that was killed may still run: end its process
    group before anything touches the trees it writes */
 static void
@@ -378,27 +422,13 @@ reap(const struct buildopts *o)
 	struct dirent *e;
 
 	while (d && (e = readdir(d))) {
-		char *p, *text, *cmd;
-		long pgid;
-		size_t len;
-
-		if (!endswith(e->d_name, ".pgid"))
+		if (e->d_name[0] == '.')
 			continue;
-		p = pathjoin(dir, e->d_name);
-		text = readfile(p, NULL);
-		pgid = text ? strtol(text, NULL, 10) : 0;
-		char *proc = xasprintf("/proc/%ld/cmdline", pgid);
-		cmd = pgid > 1 ? readfile(proc, &len) : NULL;
-		free(proc);
-		if (cmd && memmem(cmd, len, "mlfs-step", 9)) {
-			warn("ending the steps left running by an interrupted build (process group %ld)", pgid);
-			kill(-pgid, SIGKILL);
-			for (int i = 0; i < 100 && kill(-pgid, 0) == 0; i++)
-				usleep(10000);
-		}
-		unlink(p);
-		free(cmd);
-		free(text);
+		char *p = pathjoin(dir, e->d_name);
+		if (endswith(p, ".pgid"))
+			reapone(p);
+		else
+			reapdir(p);
 		free(p);
 	}
 	if (d)
@@ -541,6 +571,7 @@ run_start(void *ctx, struct node *n, const char *step)
 
 	jb->n = n;
 	jb->c = c;
+	mkparent(log);
 	jb->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (jb->logfd < 0) {
 		error("cannot open log '%s':", log);
@@ -614,7 +645,8 @@ run_start(void *ctx, struct node *n, const char *step)
 	c->jobs = jb;
 	{
 		char *pg = pgidpath(c->o, n->name), *txt = xasprintf("%d\n", jb->proc.pid);
-		writefile(pg, txt, strlen(txt), 0644);
+		if (mkparent(pg) == 0)
+			writefile(pg, txt, strlen(txt), 0644);
 		free(pg);
 		free(txt);
 	}

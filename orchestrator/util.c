@@ -324,6 +324,20 @@ writefile(const char *path, const void *data, size_t len, int mode)
 }
 
 int
+mkparent(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int rc = 0;
+
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = mkdirs(dir, 0755);
+	}
+	free(dir);
+	return rc;
+}
+
+int
 mkdirs(const char *path, int mode)
 {
 	char *p = xstrdup(path);

@@ -65,6 +65,8 @@ char *readfile(const char *path, size_t *len);
 int writefile(const char *path, const void *data, size_t len, int mode);
 /* create a directory and its parents; -1 with a message on failure */
 int mkdirs(const char *path, int mode);
+/* create the parent directory of path and its parents; -1 with a message on failure */
+int mkparent(const char *path);
 /* remove a tree (no error when it does not exist); -1 with a message on failure */
 int rmtree(const char *path);
 /* 1 when path exists (lstat), else 0 */

@@ -106,7 +106,7 @@ for mode in pipe fifo; do
 		ml w$mode build "${OPTS[@]}" --recipes "$TRASH/w$mode" --root "$TRASH/root.w$mode" \
 			-j $N --jobserver $mode 2>w$mode.err &&
 		grep_q "6 of 6 node(s) built" w$mode.err &&
-		grep_q "^step MAKEFLAGS= -j$N $auth" st.w$mode/logs/a@64.log &&
+		grep_q "^step MAKEFLAGS= -j$N $auth" st.w$mode/logs/a/64.log &&
 		! grep -q "jobserver:" w$mode.err &&
 		test "$(wc -l <w$mode.rec)" -eq 48 &&
 		m=$(max_overlap w$mode.rec) && echo "max overlap $m" &&
@@ -115,7 +115,7 @@ for mode in pipe fifo; do
 
 	if [ $mode = fifo ]; then
 		test_expect_success 'fifo: the fifo lived in the state dir and is gone after the build' '
-			grep_q "fifo:$TRASH/st.wfifo/" st.wfifo/logs/a@64.log &&
+			grep_q "fifo:$TRASH/st.wfifo/" st.wfifo/logs/a/64.log &&
 			! test -e st.wfifo/jobserver
 		'
 	fi
@@ -126,7 +126,7 @@ for mode in pipe fifo; do
 			-j $N --jobserver $mode 2>l$mode.err &&
 		grep_q "4 of 4 node(s) built" l$mode.err &&
 		test -f took.l$mode &&
-		grep_q "tokthief: 137" st.l$mode/logs/thief@64.log &&
+		grep_q "tokthief: 137" st.l$mode/logs/thief/64.log &&
 		test "$(wc -l <l$mode.rec)" -eq 24 &&
 		m=$(max_overlap l$mode.rec) && echo "after the leak: max overlap $m" &&
 		grep "jobserver:" l$mode.err &&
@@ -152,7 +152,7 @@ test_expect_success "under make -j$N, mlfs joins its jobserver, and mlfs and a s
 	grep_q "joining the jobserver of the calling make ($N slots)" outer.err &&
 	grep_q "6 of 6 node(s) built" outer.err &&
 	! grep -q "INTERNAL" outer.out &&
-	grep_q "^step MAKEFLAGS= -j$N --jobserver-fds=3,4 --jobserver-auth=3,4" st.outer/logs/a@64.log &&
+	grep_q "^step MAKEFLAGS= -j$N --jobserver-fds=3,4 --jobserver-auth=3,4" st.outer/logs/a/64.log &&
 	test "$(wc -l <outer.rec)" -eq 48 && test "$(wc -l <side.rec)" -eq 8 &&
 	m=$(max_overlap outer.rec side.rec) && echo "max overlap $m" &&
 	test "$m" -eq $N
@@ -168,7 +168,7 @@ test_expect_success "under a fifo pool of $N slots, mlfs joins it, stays within 
 		ml pool build "${OPTS[@]}" --recipes "$TRASH/pool" --root "$TRASH/root.pool" 2>pool.err &&
 	cat pool.err &&
 	grep_q "joining the jobserver of the calling make ($N slots)" pool.err &&
-	grep_q "^step MAKEFLAGS= -j$N --jobserver-auth=fifo:$TRASH/pool.fifo$" st.pool/logs/a@64.log &&
+	grep_q "^step MAKEFLAGS= -j$N --jobserver-auth=fifo:$TRASH/pool.fifo$" st.pool/logs/a/64.log &&
 	m=$(max_overlap pool.rec) && echo "max overlap $m" &&
 	test "$m" -eq $N &&
 	left=$(dd if=pool.fifo iflag=nonblock bs=64 count=1 2>/dev/null | wc -c) &&

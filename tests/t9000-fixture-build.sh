@@ -72,8 +72,8 @@ test_expect_success 'the differing header compiles for every ABI and tells them 
 
 test_expect_success 'the nodes of different ABIs built at the same time' '
 	for a in 32 64 x32; do
-		sed -n "s/^mlfs: --- step .build. of .libdemo:$a. started at //p" "st/logs/libdemo@$a.log"
-		sed -n "/step .build. of/,/step ended/s/^mlfs: --- step ended at //p" "st/logs/libdemo@$a.log" | head -n 1
+		sed -n "s/^mlfs: --- step .build. of .libdemo:$a. started at //p" "st/logs/libdemo/$a.log"
+		sed -n "/step .build. of/,/step ended/s/^mlfs: --- step ended at //p" "st/logs/libdemo/$a.log" | head -n 1
 	done >times &&
 	python3 - <<-PY
 	t = [int(x) for x in open("times").read().split()]
@@ -105,7 +105,7 @@ test_expect_success 'a failing step stops the build and shows its log' '
 	rm -rf root &&
 	test_expect_code 1 ml build -j 1 2>fail.err &&
 	grep -q "error: .demoprog:32. failed at step .build. (status 3)" fail.err &&
-	grep -q "log: .*/logs/demoprog@32.log" fail.err &&
+	grep -q "log: .*/logs/demoprog/32.log" fail.err &&
 	grep -q "boom from the 32-bit build" fail.err &&
 	test ! -e root/usr/lib32/demo/demoprog &&
 	ml status >status.fail &&
