@@ -6,6 +6,8 @@
  *  - a recipe waits for every node of the nearest earlier stage;
  *  - book order: a recipe with an "order" waits, on the primary ABI, for the
  *    recipe before it in the same stage, unless it declares "deps_complete".
+ *  - "host_depends" in host mode only (an LFS build has them from an earlier
+ *    stage: the book's readline links Chapter 6's ncurses);
  *  - "primary_first": the recipe's other ABIs wait for its primary ABI (the
  *    book's glibc: 64 first, then 32 and x32 side by side).
  *  The stage and book-order edges are the book's; host mode (GRAPH_DECLARED:
@@ -250,10 +252,15 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 		implicitedges(g, &x);
 	for (size_t i = 0; i < x.nall; i++)
 		primaryfirst(x.all[i], &x, g->primary);
-	for (size_t i = 0; i < x.nall; i++)
-		for (size_t j = 0; j < x.all[i]->r->depends.n; j++)
-			if (depedges(x.all[i], &x, x.all[i]->r->depends.v[j], g->primary) < 0)
+	for (size_t i = 0; i < x.nall; i++) {
+		struct recipe *r = x.all[i]->r;
+		for (size_t j = 0; j < r->depends.n; j++)
+			if (depedges(x.all[i], &x, r->depends.v[j], g->primary) < 0)
 				rc = -1;
+		for (size_t j = 0; (flags & GRAPH_DECLARED) && j < r->hostdepends.n; j++)
+			if (depedges(x.all[i], &x, r->hostdepends.v[j], g->primary) < 0)
+				rc = -1;
+	}
 	g->nodes = xcalloc(x.nall + 1, sizeof(*g->nodes));
 	stack = xcalloc(x.nall + 1, sizeof(*stack));
 	for (size_t i = 0; rc == 0 && i < x.nall; i++)

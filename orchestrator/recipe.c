@@ -15,7 +15,7 @@ static const char *const stages[NSTAGES] = {"cross", "temp", "chroot", "system"}
 
 static const char *const topkeys[] = {
 	"name", "version", "description", "stage", "order", "abis", "one_pass",
-	"deps_complete", "check_cross", "primary_first", "depends", "sources", "patches", "include", "env",
+	"deps_complete", "check_cross", "primary_first", "depends", "host_depends", "sources", "patches", "include", "env",
 	"multilib", NULL,
 };
 static const char *const srckeys[] = {
@@ -415,6 +415,7 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	rc |= jdoc_bool(d, "", o, "check_cross", &r->checkcross);
 	rc |= jdoc_bool(d, "", o, "primary_first", &r->primaryfirst);
 	rc |= jdoc_strlist(d, "", o, "depends", 0, &r->depends);
+	rc |= jdoc_strlist(d, "", o, "host_depends", 0, &r->hostdepends);
 	rc |= parsesources(r, d, json_object_get(o, "sources"));
 	rc |= parsepatches(r, d, json_object_get(o, "patches"), patchdir);
 	rc |= parseincludes(r, d, o);
@@ -507,42 +508,54 @@ recipecmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* every "depends" entry names a recipe and, when pinned, an ABI it is built for */
+/* every entry of r's list key ("depends", "host_depends") names another
+   recipe and, when pinned, an ABI */
+static int
+checkdeplist(struct recipeset *rs, const struct profiles *p, struct recipe *r, const char *key,
+	const struct strv *deps)
+{
+	int rc = 0;
+
+	for (size_t j = 0; j < deps->n; j++) {
+		char *dep = xstrdup(deps->v[j]), *colon = strchr(dep, ':');
+		char *path = jpath_index(key, j);
+		int line = 1, col = 1;
+		struct jdoc full;
+
+		if (colon)
+			*colon++ = '\0';
+		if (recipe_get(rs, dep) && (!colon || !p || abi_get(p, colon)) && strcmp(dep, r->name)) {
+			free(path);
+			free(dep);
+			continue;
+		}
+		/* an error: find its place in the file */
+		if (jdoc_load(&full, r->file) == 0)
+			jdoc_where(&full, path, &line, &col);
+		jdoc_release(&full);
+		if (!recipe_get(rs, dep))
+			rc = error("%s:%d:%d: unknown dependency '%s' in '%s'", r->file, line, col,
+				dep, path);
+		else if (colon && p && !abi_get(p, colon))
+			rc = error("%s:%d:%d: unknown ABI '%s' in dependency '%s'", r->file, line, col,
+				colon, deps->v[j]);
+		else if (!strcmp(dep, r->name))
+			rc = error("%s:%d:%d: recipe '%s' depends on itself", r->file, line, col, dep);
+		free(path);
+		free(dep);
+	}
+	return rc;
+}
+
+/* the dependency lists of every recipe are valid */
 static int
 checkdeps(struct recipeset *rs, const struct profiles *p)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < rs->n; i++) {
-		struct recipe *r = &rs->r[i];
-		for (size_t j = 0; j < r->depends.n; j++) {
-			char *dep = xstrdup(r->depends.v[j]), *colon = strchr(dep, ':');
-			char *path = jpath_index("depends", j);
-			int line = 1, col = 1;
-			struct jdoc full;
-
-			if (colon)
-				*colon++ = '\0';
-			if (recipe_get(rs, dep) && (!colon || !p || abi_get(p, colon)) && strcmp(dep, r->name)) {
-				free(path);
-				free(dep);
-				continue;
-			}
-			/* an error: find its place in the file */
-			if (jdoc_load(&full, r->file) == 0)
-				jdoc_where(&full, path, &line, &col);
-			jdoc_release(&full);
-			if (!recipe_get(rs, dep))
-				rc = error("%s:%d:%d: unknown dependency '%s' in '%s'", r->file, line, col,
-					dep, path);
-			else if (colon && p && !abi_get(p, colon))
-				rc = error("%s:%d:%d: unknown ABI '%s' in dependency '%s'", r->file, line, col,
-					colon, r->depends.v[j]);
-			else if (!strcmp(dep, r->name))
-				rc = error("%s:%d:%d: recipe '%s' depends on itself", r->file, line, col, dep);
-			free(path);
-			free(dep);
-		}
+		rc |= checkdeplist(rs, p, &rs->r[i], "depends", &rs->r[i].depends);
+		rc |= checkdeplist(rs, p, &rs->r[i], "host_depends", &rs->r[i].hostdepends);
 	}
 	return rc;
 }
@@ -667,6 +680,7 @@ recipe_release(struct recipe *r)
 	free(r->script);
 	strvfree(&r->abis);
 	strvfree(&r->depends);
+	strvfree(&r->hostdepends);
 	for (size_t i = 0; i < r->nsources; i++)
 		sourcerelease(&r->sources[i]);
 	free(r->sources);

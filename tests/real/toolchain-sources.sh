@@ -134,7 +134,7 @@ tempargs=$(. "$DIR/mirror/sources.env" && echo "$MLFS_SOURCE_ARGS")
 {
 	echo "# written by tests/real/toolchain-sources.sh; source it from a shell"
 	echo "MLFS_MIRROR='file://$DIR/mirror'"
-	echo "MLFS_SOURCE_ARGS='--source binutils-pass1=$DIR/trees/binutils --source gcc-pass1=$DIR/trees/gcc --source linux-headers=$DIR/trees/linux --source glibc=$DIR/trees/glibc --source libstdcxx=$DIR/trees/gcc --source binutils-pass2=$DIR/trees/binutils --source gcc-pass2=$DIR/trees/gcc $tempargs'"
+	echo "MLFS_SOURCE_ARGS='--source binutils-pass1=$DIR/trees/binutils --source gcc-pass1=$DIR/trees/gcc --source linux-headers=$DIR/trees/linux --source glibc-cross=$DIR/trees/glibc --source libstdcxx=$DIR/trees/gcc --source binutils-pass2=$DIR/trees/binutils --source gcc-pass2=$DIR/trees/gcc $tempargs'"
 	echo "GMP_ORIG='$gmp'"
 	echo "GMP_SHA256='$(sha256 "$gmp")'"
 	echo "LINUX_ORIG='$(find_orig linux '6.1.*')'"

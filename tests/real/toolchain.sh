@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # toolchain.sh (make check-toolchain): build the real `cross` stage (Chapter 5
-# of the Multilib LFS book: binutils-pass1, gcc-pass1, linux-headers, glibc for
+# of the Multilib LFS book: binutils-pass1, gcc-pass1, linux-headers, glibc-cross for
 # 64, 32 and x32, libstdcxx) and, when asked, the `temp` stage (Chapter 6: the
 # tools, ncurses for every ABI, binutils-pass2, gcc-pass2) with mlfs into a
 # temporary $LFS, from Debian's source packages (tests/real/toolchain-sources.sh),

@@ -192,6 +192,31 @@ test_primary_first(void **state)
 	free(dir);
 }
 
+/* host_depends: only in host mode (an LFS build has them from an earlier
+   stage), so no cycle with the book order */
+static void
+test_host_depends(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "nc-temp", "\"stage\": \"temp\", \"abis\": \"all\"");
+	recipe(dir, "rl", "\"stage\": \"system\", \"order\": 810, \"abis\": \"all\", \"host_depends\": [\"nc\"]");
+	recipe(dir, "nc", "\"stage\": \"system\", \"order\": 829, \"abis\": \"all\"");
+	loadf(dir, "32,64", &rs, &g, 0, GRAPH_DECLARED);
+	assert_true(deps_of(&g, "rl:32", "nc:32"));
+	graph_release(&g);
+	recipes_release(&rs);
+	load(dir, "32,64", &rs, &g, 0);
+	assert_true(deps_of(&g, "rl:32", "nc-temp:64 nc-temp:32"));
+	assert_true(deps_of(&g, "nc:64", "rl:64 nc-temp:64 nc-temp:32"));
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 /* host mode: only declared dependencies */
 static void
 test_declared(void **state)
@@ -310,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_book_order),
 		cmocka_unit_test(test_primary_first),
+		cmocka_unit_test(test_host_depends),
 		cmocka_unit_test(test_declared),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),

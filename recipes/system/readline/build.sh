@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # readline: LFS 8.10 (plus the Multilib book's m32/mx32 sections). 32 and x32
 # are configured as cross builds. The shared libraries are linked with the
-# same ABI's ncursesw (the depends), as the book does with SHLIB_LIBS.
+# same ABI's ncursesw, as the book does with SHLIB_LIBS: in an LFS build
+# the ncurses-temp of Chapter 6, in host mode the ncurses recipe (host_depends).
 
 prepare() {
 	# the book: no .old copies of the libraries, no ldconfig bug

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# glibc: LFS 5.5, one node per ABI. 64: --host=$LFS_TGT and /usr/lib; 32 and
+# glibc-cross: LFS 5.5, one node per ABI. 64: --host=$LFS_TGT and /usr/lib; 32 and
 # x32: CC="$LFS_TGT-gcc -m32" (or -mx32, the step's CC), --host=$LFS_TGT_MULTI
 # (i686-lfs-linux-gnu, x86_64-lfs-linux-gnux32) and --libdir, --libexecdir and
 # libc_cv_slibdir set to the ABI's libdir (/usr/lib32, /usr/libx32).
@@ -11,7 +11,7 @@
 # per-ABI names, and the programs (/usr/bin, /usr/sbin, /usr/libexec) of the
 # 64-bit build win (the recipe's "primary" rules). The loader links
 # ($LFS/lib64/ld-linux-x86-64.so.2, /lib/ld-linux.so.2 in /usr/lib) come from
-# mlfs's glue. As in the book, 32 and x32 build once glibc:64 is in place
+# mlfs's glue. As in the book, 32 and x32 build once glibc-cross:64 is in place
 # (the recipe's "primary_first"), side by side.
 # Not done: the book's glibc-2.36-fhs-1.patch (nscd/nss_db paths under /var;
 # no copy of it is at hand), and the ld-lsb-x86-64.so.3 link.
