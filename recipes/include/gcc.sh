@@ -16,10 +16,9 @@ gcc_mlist() {
 	echo "${l#,}"
 }
 
-# the tree as the multilib book edits it: mpfr, gmp and mpc in-tree (the
-# recipe's sources 1..3), the lfs libdirs in t-linux64, and 32-bit code that
-# realigns its stack for SSE
-gcc_prepare() {
+# mpfr, gmp and mpc in the tree (the recipe's sources 1..3), for the passes
+# that cannot use the system's
+gcc_intree() {
 	local d i=1
 	for d in mpfr gmp mpc; do
 		local v="MLFS_SOURCE_$i"
@@ -34,6 +33,11 @@ gcc_prepare() {
 		sed -i 's@ doc/Makefile tune/Makefile@ tune/Makefile@' gmp/configure
 		sed -i 's@^SUBDIRS = \(.*\) doc$@SUBDIRS = \1@' gmp/Makefile.in
 	}
+}
+
+# the tree as the multilib book edits it: the lfs libdirs in t-linux64, and
+# 32-bit code that realigns its stack for SSE
+gcc_prepare() {
 	# Debian's dfsg tree: the GFDL gcc/doc/tm.texi.in is an empty stub, which
 	# genhooks cannot check against the target hooks; s-tm-texi then only
 	# copies it, as Debian's own gcc-gfdl-build.diff does

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # gcc pass 1: LFS 5.3, multilib. One node builds the compiler and libgcc for
 # every requested ABI (one_pass): --with-multilib-list follows $MLFS_ABIS
-# (64 -> m64, 32 -> m32, x32 -> mx32); gcc_prepare (include/gcc.sh) puts
-# mpfr, gmp and mpc in the tree and makes the multilib book's edits.
+# (64 -> m64, 32 -> m32, x32 -> mx32). gcc_intree and gcc_prepare
+# (include/gcc.sh) put mpfr, gmp and mpc in the tree and make the multilib
+# book's edits.
 #
 # Where the files go: as binutils-pass1, --prefix=$LFS/tools (the compiler
 # finds its parts through it) and `make DESTDIR=D install`, then D$LFS/tools
@@ -15,6 +16,7 @@
 unset CC CXX CPPFLAGS LDFLAGS PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
 
 prepare() {
+	gcc_intree
 	gcc_prepare
 }
 

@@ -1,0 +1,25 @@
+# shellcheck shell=bash
+# Perl: LFS 7.9, with the book's directory layout under /usr/lib/perl5/5.36
+# and a shared libperl.
+
+configure() {
+	local v=/usr/lib/perl5/5.36
+	sh Configure -des \
+		-Dprefix=/usr \
+		-Dvendorprefix=/usr \
+		-Duseshrplib \
+		-Dprivlib="$v/core_perl" \
+		-Darchlib="$v/core_perl" \
+		-Dsitelib="$v/site_perl" \
+		-Dsitearch="$v/site_perl" \
+		-Dvendorlib="$v/vendor_perl" \
+		-Dvendorarch="$v/vendor_perl"
+}
+
+build() {
+	make
+}
+
+install() {
+	make DESTDIR="${DESTDIR:?}" install
+}
