@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Python: LFS 8.50, for 64 and 32 as the multilib seed notes describe it.
+# - No --host and no --libdir: Python's cross build is fragile and it keeps
+#   its modules in /usr/lib/python3.11 whatever the libdir. Each ABI's build
+#   runs the interpreter it builds, so an ABI is built only where this
+#   machine runs its programs: x32 is left out (add "x32" to "abis" on a
+#   machine whose kernel runs x32 programs).
+# - The extension modules of each ABI sit side by side in lib-dynload by
+#   their platform suffix (cpython-311-x86_64-linux-gnu,
+#   cpython-311-i386-linux-gnu); the pure-Python files are the same for both
+#   (the primary's copy is kept where bytecode differs).
+# - libpython3.11.so and python-3.11.pc of the 32-bit build are staged in
+#   /usr/lib and moved to /usr/lib32 by the merge ("relocate"); pyconfig.h
+#   differs and is wrapped; python3-config is installed per triplet.
+# - pip is installed once, by the primary ABI (ensurepip).
+# Not done: --enable-optimizations (it runs the test suite during the build:
+# the better part of an hour on 2 cores), and the book's /etc/pip.conf.
+
+configure() {
+	local pip=()
+	[ "${MLFS_ABI:?}" = "${MLFS_PRIMARY_ABI:?}" ] || pip=(--without-ensurepip)
+	CC="${CC:?}" CXX="${CXX:?}" ./configure --prefix=/usr \
+		--enable-shared \
+		--with-system-expat \
+		--with-system-ffi \
+		"${pip[@]}"
+}
+
+install() {
+	make DESTDIR="${DESTDIR:?}" install
+}
