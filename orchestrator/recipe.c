@@ -424,21 +424,23 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	return rc ? -1 : 0;
 }
 
-/* the recipe's own hash: its files, its patches and its sources' identities */
+/* the recipe's own hash: the texts of recipe.json, build.sh and the
+   includes (as read by recipe_load, in that order), its patches and its
+   sources' identities */
 static int
-recipehash(struct recipe *r)
+recipehash(struct recipe *r, const char *json, const char *script, const struct strv *incs)
 {
 	struct hasher *h = hashnew(HASH_SHA256);
 	char tree[HASH_HEXMAX];
 	int rc = 0;
 
 	hashstr(h, "recipe-v1");
-	rc |= hashfilein(h, r->file);
+	hashadd(h, json, strlen(json));
 	hashstr(h, "build.sh");
-	rc |= hashfilein(h, r->script);
+	hashadd(h, script, strlen(script));
 	for (size_t i = 0; i < r->includes.n; i++) {
 		hashstr(h, strrchr(r->includes.v[i], '/') + 1);
-		rc |= hashfilein(h, r->includes.v[i]);
+		hashadd(h, incs->v[i], strlen(incs->v[i]));
 	}
 	for (size_t i = 0; i < r->npatches; i++) {
 		hashstr(h, r->patches[i].rel);
@@ -460,38 +462,55 @@ recipehash(struct recipe *r)
 	return rc;
 }
 
+/* read recipe.json (parsed into d), build.sh and the includes, each once:
+   their steps are scanned and their texts hashed */
+static int
+loadtexts(struct recipe *r, struct jdoc *d, const char *patchdir, const struct profiles *p)
+{
+	char *json = readfile(r->file, NULL), *script = NULL;
+	struct strv incs = {0};
+	int rc = -1;
+
+	if (!json)
+		return error("cannot read '%s':", r->file);
+	if (jdoc_parse(d, r->file, json) < 0 || parsetop(r, d, patchdir, p) < 0)
+		goto out;
+	if (!(script = readfile(r->script, NULL))) {
+		error("recipe '%s' has no build script: cannot read '%s':", r->name, r->script);
+		goto out;
+	}
+	scansteps(r, script);
+	/* an include may define steps too (a shared prepare) */
+	for (size_t i = 0; i < r->includes.n; i++) {
+		char *text = readfile(r->includes.v[i], NULL);
+		if (!text) {
+			error("recipe '%s': cannot read include '%s':", r->name, r->includes.v[i]);
+			goto out;
+		}
+		scansteps(r, text);
+		strvtake(&incs, text);
+	}
+	rc = recipehash(r, json, script, &incs);
+out:
+	strvfree(&incs);
+	free(script);
+	free(json);
+	return rc;
+}
+
 int
 recipe_load(struct recipe *r, const char *dir, const char *patchdir, const struct profiles *p)
 {
-	struct jdoc d;
-	char *text;
+	struct jdoc d = {0};
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->dir = abspath(dir);
 	r->file = pathjoin(r->dir, "recipe.json");
 	r->script = pathjoin(r->dir, "build.sh");
-	if (jdoc_load(&d, r->file) < 0) {
-		jdoc_release(&d);
-		return -1;
-	}
-	rc = parsetop(r, &d, patchdir, p);
+	rc = loadtexts(r, &d, patchdir, p);
 	jdoc_release(&d);
-	if (rc < 0)
-		return -1;
-	text = readfile(r->script, NULL);
-	if (!text)
-		return error("recipe '%s' has no build script: cannot read '%s':", r->name, r->script);
-	scansteps(r, text);
-	free(text);
-	/* an include may define steps too (a shared prepare) */
-	for (size_t i = 0; i < r->includes.n; i++) {
-		if (!(text = readfile(r->includes.v[i], NULL)))
-			return error("recipe '%s': cannot read include '%s':", r->name, r->includes.v[i]);
-		scansteps(r, text);
-		free(text);
-	}
-	return recipehash(r);
+	return rc;
 }
 
 static int namecmp(const void *a, const void *b);
