@@ -1,0 +1,18 @@
+# shellcheck shell=bash
+# wheel: LFS 8.53. Built into a wheel with pip (no build isolation: the build
+# backend comes from the system, not from an index) and installed from it
+# into $DESTDIR. --ignore-installed and --no-deps make pip stage the package
+# even when the running system already has a copy of it (or lacks one of its
+# run-time dependencies, which their own recipes install).
+# wheel-0.38.4 is built with setuptools (later releases use flit_core), which
+# the book builds after wheel: the setuptools that Python 3.11's ensurepip
+# installs serves here (the setuptools recipe itself needs wheel to build).
+
+build() {
+	pip3 wheel -w dist --no-cache-dir --no-build-isolation --no-deps "$PWD"
+}
+
+install() {
+	pip3 install --no-index --find-links dist --no-cache-dir \
+		--ignore-installed --no-deps --root "${DESTDIR:?}" wheel
+}
