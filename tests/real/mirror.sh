@@ -84,23 +84,23 @@ plain_version() {
 	echo "${v%.dfsg*}"
 }
 
-# choose the Debian version of source package $1 to use for recipe version $2:
-# the newest whose upstream release is $2, else the newest of all
-choose_version() {
-	local v best="" any=""
+# the Debian versions of source package $1 to try for recipe version $2,
+# best first: those whose upstream release is $2, newest first (the archive
+# may list a version whose files are gone), else the newest of all
+choose_versions() {
+	local all
+	all=$(apt-cache "${aptopts[@]}" showsrc "$1" 2>/dev/null |
+		awk -v p="$1" '/^Package:/{ok = ($2 == p)} ok && /^Version:/{print $2}' | sort -u)
+	[ -n "$all" ] || return 0
+	local v match=()
 	while read -r v; do
-		[ -n "$v" ] || continue
-		if [ -z "$any" ] || dpkg --compare-versions "$v" gt "$any"; then
-			any=$v
-		fi
-		if [ "$(plain_version "$(debian_upstream "$v")")" = "$2" ]; then
-			if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then
-				best=$v
-			fi
-		fi
-	done < <(apt-cache "${aptopts[@]}" showsrc "$1" 2>/dev/null |
-		awk -v p="$1" '/^Package:/{ok = ($2 == p)} ok && /^Version:/{print $2}')
-	echo "${best:-$any}"
+		[ "$(plain_version "$(debian_upstream "$v")")" = "$2" ] && match+=("$v")
+	done <<<"$all"
+	if [ ${#match[@]} -gt 0 ]; then
+		printf '%s\n' "${match[@]}" | sort -r -V
+	else
+		sort -r -V <<<"$all" | head -n 1
+	fi
 }
 
 # the orig tarball of source package $1 at upstream version $2 (empty when none)
@@ -114,7 +114,7 @@ find_orig() {
 }
 
 # download the orig tarball of source package $1 (Debian version $2) into
-# $APT/src; print its path
+# $APT/src; print its path (nothing when it could not be fetched)
 fetch_orig() {
 	local src=$1 ver=$2 up orig
 	up=$(debian_upstream "$ver")
@@ -127,7 +127,6 @@ fetch_orig() {
 		(cd "$APT/src" && apt-get "${aptopts[@]}" source --download-only "$src=$ver") \
 			>"$APT/src/$src.log" 2>&1 || true
 		orig=$(find_orig "$src" "$up")
-		[ -n "$orig" ] || { cat "$APT/src/$src.log" >&2; die "$src: apt-get source failed"; }
 	fi
 	echo "$orig"
 }
@@ -156,9 +155,14 @@ for name in "${names[@]}"; do
 	fi
 	src=$(debian_source "$name")
 	apt_prepare
-	dver=$(choose_version "$src" "$version")
+	orig="" dver=""
+	while read -r dver; do
+		[ -n "$dver" ] || continue
+		orig=$(fetch_orig "$src" "$dver")
+		[ -z "$orig" ] || break
+	done < <(choose_versions "$src" "$version")
 	[ -n "$dver" ] || die "$name: no Debian source package '$src' in the deb-src index"
-	orig=$(fetch_orig "$src" "$dver")
+	[ -n "$orig" ] || { cat "$APT/src/$src.log" >&2; die "$src: apt-get source failed"; }
 	osum=$(sha256 "$orig")
 	oname=${orig##*/}
 	over=$(debian_upstream "$dver")

@@ -122,12 +122,14 @@ tree linux "$(fetch_orig linux '6.1.*')"
 gmp=$(fetch_orig gmp '6.2.1+dfsg*')
 
 # the temp stage (Chapter 6) by recipe, through mirror.sh: the upstream-identical
-# origs into DIR/mirror, the others (bash, gawk, make, tar) as trees under
+# origs into DIR/mirror, the others (bash, gawk, make, tar, bison) as trees under
 # DIR/mirror/trees; binutils-pass2 and gcc-pass2 use the trees above
 TEMP=(m4-temp ncurses-temp bash-temp coreutils-temp diffutils-temp file-temp
 	findutils-temp gawk-temp grep-temp gzip-temp make-temp patch-temp sed-temp
 	tar-temp xz-temp)
-MLFS_RECIPES=$TOP/recipes bash "$TOP/tests/real/mirror.sh" "$DIR/mirror" "${TEMP[@]}"
+# and the chroot stage (Chapter 7)
+CHROOT=(gettext-chroot bison-chroot perl-chroot python-chroot texinfo-chroot util-linux-chroot)
+MLFS_RECIPES=$TOP/recipes bash "$TOP/tests/real/mirror.sh" "$DIR/mirror" "${TEMP[@]}" "${CHROOT[@]}"
 # shellcheck disable=SC1091
 tempargs=$(. "$DIR/mirror/sources.env" && echo "$MLFS_SOURCE_ARGS")
 

@@ -12,7 +12,8 @@
 #                           temporary dir. Give an existing one to resume.
 #   MLFS_TOOLCHAIN_SOURCES  where the sources are kept between runs
 #                           (default build/toolchain-sources)
-#   MLFS_TOOLCHAIN_STAGES   "cross" (default) or "cross temp"
+#   MLFS_TOOLCHAIN_STAGES   "cross" (default), "cross temp" or "cross temp chroot"
+#                           (Chapter 7 runs inside chroot $LFS)
 #   MLFS_TOOLCHAIN_JOBS     -j for mlfs (default 2)
 #   MLFS_TOOLCHAIN_INTERRUPT=SECS  interrupt the build once on purpose (SIGINT
 #                           to mlfs) after gcc-pass1 has run for SECS seconds,
@@ -75,27 +76,28 @@ read -r -a srcargs <<<"$MLFS_SOURCE_ARGS"
 # gmp-6.2.1.tar.xz is not in the archive), so the copies of gcc-pass1 and
 # gcc-pass2 name that file and its sha256 (from the .dsc, checked by apt);
 # include/gcc.sh handles the missing doc/.
+# Copies, not links: the chroot stage sees the recipes through a bind mount
+# of this directory, where a link to the project's tree would lead nowhere.
 mkdir -p "$RECIPES"
-ln -sfn "$TOP/recipes/include" "$RECIPES/include"
+rm -rf "$RECIPES/include"
+cp -R "$TOP/recipes/include" "$RECIPES/include"
 gmpname=${GMP_ORIG##*/}
 cp "$GMP_ORIG" "$SOURCES/mirror/$gmpname"
 for st in $STAGES; do
 	[ -d "$TOP/recipes/$st" ] || die "no stage directory recipes/$st"
 	for d in "$TOP/recipes/$st"/*/; do
 		r=$(basename "$d")
+		rm -rf "$RECIPES/$r.tmp"
+		cp -R "$d" "$RECIPES/$r.tmp"
 		case $r in
-		gcc-pass1 | gcc-pass2) ;;
-		*) ln -sfn "$TOP/recipes/$st/$r" "$RECIPES/$r"; continue ;;
+		gcc-pass1 | gcc-pass2)
+			jq --arg url "file://$SOURCES/mirror/$gmpname" --arg sum "$GMP_SHA256" '
+				.sources |= map(if (.url | test("/gmp-[0-9.]+\\.tar")) then {url: $url, sha256: $sum} else . end)
+			' "$d/recipe.json" >"$RECIPES/$r.tmp/recipe.json"
+			jq -e '.sources[2].sha256' "$RECIPES/$r.tmp/recipe.json" >/dev/null ;;
 		esac
-		mkdir -p "$RECIPES/$r"
-		cp "$d/build.sh" "$RECIPES/$r/build.sh"
-		jq --arg url "file://$SOURCES/mirror/$gmpname" --arg sum "$GMP_SHA256" '
-			.sources |= map(if (.url | test("/gmp-[0-9.]+\\.tar")) then {url: $url, sha256: $sum} else . end)
-		' "$d/recipe.json" >"$RECIPES/$r/recipe.json.tmp"
-		jq -e '.sources[2].sha256' "$RECIPES/$r/recipe.json.tmp" >/dev/null
-		cmp -s "$RECIPES/$r/recipe.json.tmp" "$RECIPES/$r/recipe.json" ||
-			mv "$RECIPES/$r/recipe.json.tmp" "$RECIPES/$r/recipe.json"
-		rm -f "$RECIPES/$r/recipe.json.tmp"
+		rm -rf "${RECIPES:?}/$r"
+		mv "$RECIPES/$r.tmp" "$RECIPES/$r"
 	done
 done
 
@@ -257,7 +259,35 @@ case " $STAGES " in
 	;;
 esac
 
-# 7. the times
+# 7. the chroot stage: its tools run inside $LFS, util-linux's libraries sit
+# in every ABI's libdir
+case " $STAGES " in
+*" chroot "*)
+	inlfs() { chroot "$LFS" /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root "$@" 2>&1; }
+	# shellcheck disable=SC2016
+	for t in "perl:/usr/bin/perl -e print(\"ok\")" \
+		"python3:/usr/bin/python3 -c print(\"ok\")" \
+		"bison:/usr/bin/sh -c bison\ --version\ >/dev/null\ &&\ echo\ ok" \
+		"msgfmt:/usr/bin/sh -c msgfmt\ --version\ >/dev/null\ &&\ echo\ ok" \
+		"makeinfo:/usr/bin/sh -c makeinfo\ --version\ >/dev/null\ &&\ echo\ ok"; do
+		read -r -a cmd <<<"${t#*:}"
+		out=$(inlfs "${cmd[@]}") || true
+		if [ "$out" = ok ]; then ok "chroot: ${t%%:*} runs"; else notok "chroot: ${t%%:*}: $out"; fi
+	done
+	for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 X86-64"; do
+		read -r dir class mach <<<"$spec"
+		for lib in libblkid.so.1 libmount.so.1 libuuid.so.1; do
+			if elfis "$LFS$dir/$lib" "$class" "$mach"; then
+				ok "$dir/$lib: $class $mach"
+			else
+				notok "$dir/$lib: not $class $mach"
+			fi
+		done
+	done
+	;;
+esac
+
+# 8. the times
 echo "--- per node (mlfs status):"
 mlfs status || true
 echo "--- seconds per node (journal: steps summed):"

@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# mpc: LFS 8.21, with the HTML manual. It links gmp and mpfr (the depends).
+
+configure() {
+	at_configure --disable-static --docdir=/usr/share/doc/mpc-1.3.1
+}
+
+build() {
+	make
+	make html
+}
+
+check() {
+	# host mode: libgmp and libmpfr are in the root, not on the loader path
+	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
+	make check
+}
+
+install() {
+	make DESTDIR="${DESTDIR:?}" install
+	make DESTDIR="$DESTDIR" install-html
+	rm -f "$DESTDIR/usr/share/info/dir"
+}
