@@ -15,35 +15,7 @@
 #include "util.h"
 
 static char tmp[] = "/tmp/mlfs-t-extract.XXXXXX";
-static int savedfd = -1;
 static int serial;
-
-static void
-capture(void)
-{
-	char *f = pathjoin(tmp, "stderr");
-	int fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	fflush(stderr);
-	savedfd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-	free(f);
-}
-
-static char *
-release(void)
-{
-	char *f = pathjoin(tmp, "stderr"), *s;
-
-	fflush(stderr);
-	dup2(savedfd, 2);
-	close(savedfd);
-	s = readfile(f, NULL);
-	free(f);
-	fputs(s ? s : "", stderr);
-	return s ? s : xstrdup("");
-}
 
 static char *
 at(const char *rel)
@@ -230,9 +202,9 @@ refused(const struct ent *ents, size_t n, int zip, const char *want)
 	int rc;
 
 	assert_int_equal(unit_sh("mkdir -p %s/a %s/outside && touch %s/a/keep", box, box, box), 0);
-	capture();
+	unit_capture_begin();
 	rc = extract_archive(arch, dest, 1);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(out, want));
 	assert_false(exists(dest));
@@ -365,10 +337,10 @@ test_errors(void **state)
 	assert_int_equal(mkdirs(d2, 0755), 0);
 	f = pathjoin(d2, "mine");
 	assert_int_equal(writefile(f, "mine", 4, 0644), 0);
-	capture();
+	unit_capture_begin();
 	rc1 = extract_archive(noise, d1, 1);
 	rc2 = extract_archive(tar, d2, 1);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc1, -1);
 	assert_int_equal(rc2, -1);
 	assert_non_null(strstr(out, noise));

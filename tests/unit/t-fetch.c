@@ -30,7 +30,6 @@ static char tmp[] = "/tmp/mlfs-t-fetch.XXXXXX";
 static char *www;          /* busybox's document root */
 static pid_t httpd = -1;
 static int port;           /* busybox's port */
-static int savedfd = -1;
 static int serial;
 
 /* deterministic bytes, different for each seed */
@@ -102,33 +101,6 @@ freesrc(struct source *s)
 	free(s->url);
 	free(s->fname);
 	strvfree(&s->mirrors);
-}
-
-static void
-capture(void)
-{
-	char *f = pathjoin(tmp, "stderr");
-	int fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	fflush(stderr);
-	savedfd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-	free(f);
-}
-
-static char *
-release(void)
-{
-	char *f = pathjoin(tmp, "stderr"), *s;
-
-	fflush(stderr);
-	dup2(savedfd, 2);
-	close(savedfd);
-	s = readfile(f, NULL);
-	free(f);
-	fputs(s ? s : "", stderr);
-	return s ? s : xstrdup("");
 }
 
 /* a listening socket on 127.0.0.1 and a free port */
@@ -452,9 +424,9 @@ test_mirrors(void **state)
 	mksrc(&s, url("upstream/mir.tar.gz"), "mir.tar.gz", HASH_SHA256, data, 5000);
 	strvtake(&o.mirrors, url("nope"));
 	strvtake(&o.mirrors, url("good/"));
-	capture();
+	unit_capture_begin();
 	rc = run(&o, &it, 1);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, 0);
 	cached(cache, &it, data, 5000);
 	assert_non_null(strstr(out, "/nope/mir.tar.gz' not found (http 404)"));
@@ -470,9 +442,9 @@ test_mirrors(void **state)
 	o.cache = cache;
 	strvtake(&s.mirrors, url("nope2/mir.tar.gz"));
 	strvtake(&s.mirrors, url("good/mir.tar.gz"));
-	capture();
+	unit_capture_begin();
 	rc = run(&o, &it, 1);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, 0);
 	cached(cache, &it, data, 5000);
 	assert_true(strstr(out, "/upstream/mir.tar.gz' not found") < strstr(out, "/nope2/mir.tar.gz' not found"));
@@ -541,9 +513,9 @@ test_norange(void **state)
 	assert_int_equal(mkdirs(dir, 0755), 0);
 	part = pathjoin(dir, s.sum);
 	assert_int_equal(writefile(part, "garbage", 7, 0644), 0);
-	capture();
+	unit_capture_begin();
 	rc = run(&o, &it, 1);
-	out = release();
+	out = unit_capture_end();
 	tinystop(&t);
 	assert_int_equal(rc, 0);
 	cached(cache, &it, data, BIG);
@@ -573,9 +545,9 @@ test_corrupt(void **state)
 	serve("bad/corrupt.tar", bad, 20000);
 	mksrc(&s, url("bad/corrupt.tar"), "corrupt.tar", HASH_SHA256, good, 20000);
 	hashbuf(HASH_SHA256, bad, 20000, actual);
-	capture();
+	unit_capture_begin();
 	rc = run(&o, &it, 1);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, -1);
 	assert_null(it.path);
 	want = xasprintf("error: checksum mismatch for '%s': expected sha256 %s, got %s", s.url, s.sum, actual);
@@ -620,11 +592,11 @@ test_stall(void **state)
 
 	tinystart(&t, T_STALL, NULL, 0);
 	mksrc(&s, tinyurl(&t, "stall.tar"), "stall.tar", HASH_SHA256, "x", 1);
-	capture();
+	unit_capture_begin();
 	t0 = nowns();
 	rc = run(&o, &it, 1);
 	secs = (nowns() - t0) / 1e9;
-	out = release();
+	out = unit_capture_end();
 	tinystop(&t);
 	assert_int_equal(rc, -1);
 	assert_true(secs < 4);
@@ -656,11 +628,11 @@ test_overlap(void **state)
 		mksrc(&s[i], tinyurl(&t, name), name, HASH_SHA256, name, strlen(name));
 		it[i].src = &s[i];
 	}
-	capture();
+	unit_capture_begin();
 	t0 = nowns();
 	rc = run(&o, it, 3);
 	secs = (nowns() - t0) / 1e9;
-	out = release();
+	out = unit_capture_end();
 	tinystop(&t);
 	assert_int_equal(rc, -1);
 	assert_int_equal(t.hits, 3);
@@ -687,9 +659,9 @@ test_retry(void **state)
 	tinystart(&t, T_FLAKY, data, 7000);
 	t.fails = 2;
 	mksrc(&s, tinyurl(&t, "flaky.tar"), "flaky.tar", HASH_SHA256, data, 7000);
-	capture();
+	unit_capture_begin();
 	rc = run(&o, &it, 1);
-	out = release();
+	out = unit_capture_end();
 	tinystop(&t);
 	assert_int_equal(rc, 0);
 	assert_int_equal(t.hits, 3);
@@ -703,9 +675,9 @@ test_retry(void **state)
 	/* 404 */
 	tinystart(&t, T_404, NULL, 0);
 	mksrc(&s, tinyurl(&t, "gone.tar"), "gone.tar", HASH_SHA256, "gone", 4);
-	capture();
+	unit_capture_begin();
 	rc = run(&o, &it, 1);
-	out = release();
+	out = unit_capture_end();
 	tinystop(&t);
 	assert_int_equal(rc, -1);
 	assert_int_equal(t.hits, 1);
@@ -739,10 +711,10 @@ test_offline(void **state)
 	it[2].src = &s[2];
 	o.offline = 1;
 	o.retries = 5;
-	capture();
+	unit_capture_begin();
 	t0 = nowns();
 	rc = run(&o, it, 3);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, -1);
 	assert_true(nowns() - t0 < 1000000000ull);
 	cached(cache, &it[0], data, 3000);
@@ -775,9 +747,9 @@ test_file_md5(void **state)
 	mksrc(&s, xasprintf("file://%s.missing", file), "md5.tar", HASH_MD5, data, 9000);
 	strvtake(&s.mirrors, xasprintf("file://%s", file));
 	assert_int_equal(strlen(s.sum), 32);
-	capture();
+	unit_capture_begin();
 	rc = run(&o, &it, 1);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, ".missing' not found"));
 	cached(cache, &it, data, 9000);
@@ -817,9 +789,9 @@ test_recache(void **state)
 	hashbuf(HASH_SHA256, bad, 4000, actual);
 	fetchitem_release(&it[0]);
 	fetchitem_release(&it[1]);
-	capture();
+	unit_capture_begin();
 	rc = run(&o, it, 1);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, 0);
 	cached(cache, &it[0], data, 4000);
 	assert_non_null(strstr(out, "does not match its sha256"));
@@ -851,9 +823,9 @@ test_badsource(void **state)
 	mksrc(&s[2], url("z"), "same.tar", HASH_SHA256, "b", 1);
 	for (int i = 0; i < 3; i++)
 		it[i].src = &s[i];
-	capture();
+	unit_capture_begin();
 	rc = run(&o, it, 3);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(out, "bad file name '../evil'"));
 	assert_non_null(strstr(out, "two sources named 'same.tar' with different checksums"));

@@ -13,37 +13,8 @@
 static char tmp[] = "/tmp/mlfs-t-vcs.XXXXXX";
 static char *origin;      /* the bare repository's path, used as url */
 static char c1[41], c2[41];
-static int savedfd = -1;
 
-/* stderr goes to a file until release() */
-static void
-capture(void)
-{
-	char *f = pathjoin(tmp, "stderr");
-	int fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	fflush(stderr);
-	savedfd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-	free(f);
-}
-
-/* the text written to stderr since capture(), echoed; caller frees */
-static char *
-release(void)
-{
-	char *f = pathjoin(tmp, "stderr"), *s;
-
-	fflush(stderr);
-	dup2(savedfd, 2);
-	close(savedfd);
-	s = readfile(f, NULL);
-	free(f);
-	fputs(s ? s : "", stderr);
-	return s ? s : xstrdup("");
-}
-
+/* stderr goes to a file until unit_capture_end() */
 static char *
 at(const char *rel)
 {
@@ -187,11 +158,11 @@ test_badcommit(void **state)
 	const char *absent = "0123456789abcdef0123456789abcdef01234567";
 	int rc1, rc2, rc3;
 
-	capture();
+	unit_capture_begin();
 	rc1 = vcs_checkout(origin, "abc", cache, d);
 	rc2 = vcs_checkout(origin, "g123456789abcdef0123456789abcdef01234567", cache, d);
 	rc3 = vcs_checkout(origin, absent, cache, d);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc1, -1);
 	assert_int_equal(rc2, -1);
 	assert_int_equal(rc3, -1);
@@ -212,13 +183,13 @@ test_errors(void **state)
 	char *cache = at("cache5"), *d = at("d8"), *bad = at("nothere.git"), *out, *f;
 	int rc1, rc2;
 
-	capture();
+	unit_capture_begin();
 	rc1 = vcs_checkout(bad, c1, cache, d);
 	assert_int_equal(mkdirs(d, 0755), 0);
 	f = pathjoin(d, "x");
 	writefile(f, "x", 1, 0644);
 	rc2 = vcs_checkout(origin, c1, cache, d);
-	out = release();
+	out = unit_capture_end();
 	assert_int_equal(rc1, -1);
 	assert_int_equal(rc2, -1);
 	assert_non_null(strstr(out, "no repository at"));
