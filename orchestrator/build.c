@@ -653,6 +653,8 @@ run_start(void *ctx, struct node *n, const char *step)
 	return 0;
 }
 
+static int glue(struct bctx *c);
+
 static int
 run_finish(void *ctx, struct node *n)
 {
@@ -671,6 +673,10 @@ run_finish(void *ctx, struct node *n)
 		dup2(fd, 2);
 	}
 	rc = merge_node(&c->mc, n->r, n->abi->name, stage);
+	/* the loader links as soon as a glibc brings a loader: the next nodes
+	   (the chroot stage) run programs that request it */
+	if (rc == 0)
+		rc = glue(c);
 	fflush(stderr);
 	if (saved >= 0) {
 		dup2(saved, 2);
@@ -876,7 +882,8 @@ checkabis(struct bctx *c)
 }
 
 /* the multilib glue of the root: before the build (links and directories the
-   packages install through) and after it (loader links, once glibc is there) */
+   packages install through), after every merge and after the build (loader
+   links, once glibc is there) */
 static int
 glue(struct bctx *c)
 {

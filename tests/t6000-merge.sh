@@ -124,4 +124,25 @@ test_expect_success 'the multilib glue is generated for the root' '
 	./g32
 '
 
+test_expect_success 'a loader link exists as soon as the package with the loader is merged' '
+	rm -rf r &&
+	mkrecipe ldso "" "
+	mkdir -p \"\$DESTDIR\$LIBDIR\"
+	case \$MLFS_ABI in
+	64) echo loader >\"\$DESTDIR\$LIBDIR/ld-linux-x86-64.so.2\" ;;
+	32) echo loader >\"\$DESTDIR\$LIBDIR/ld-linux.so.2\" ;;
+	x32) echo loader >\"\$DESTDIR\$LIBDIR/ld-linux-x32.so.2\" ;;
+	esac" &&
+	mkrecipe user ", \"depends\": [\"ldso\"]" "
+	case \$MLFS_ABI in
+	64) test -e \"\$MLFS_ROOT/lib64/ld-linux-x86-64.so.2\" ;;
+	32) test -e \"\$MLFS_ROOT/lib/ld-linux.so.2\" ;;
+	esac
+	mkdir -p \"\$DESTDIR/usr/share/user\"
+	echo ok >\"\$DESTDIR/usr/share/user/\$MLFS_ABI\"" &&
+	ml l build 2>l.err &&
+	test "$(readlink -f root-l/lib64/ld-linux-x86-64.so.2)" = "$TRASH/root-l/usr/lib/ld-linux-x86-64.so.2" &&
+	test -f root-l/usr/share/user/64
+'
+
 test_done
