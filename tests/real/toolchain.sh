@@ -204,6 +204,17 @@ for spec in "m64 /lib64/ld-linux-x86-64.so.2 /usr/lib ELF64" \
 		notok "-$m: no SEARCH_DIR(\"=$libdir\")"
 	fi
 done
+# the compiler's limits.h includes glibc's (MB_LEN_MAX 16, not gcc's own 1):
+# without it the temp stage's gnulib stops at "Assumed value of MB_LEN_MAX
+# wrong"
+printf '#include <limits.h>\n#include <stdlib.h>\n#if MB_LEN_MAX != 16\n#error MB_LEN_MAX\n#endif\nint main(void){return 0;}\n' >limits.c
+for m in m64 m32 mx32; do
+	if "$CC" "-$m" -O2 -c limits.c -o "limits-$m.o" >"limits-$m.log" 2>&1; then
+		ok "-$m: limits.h is glibc's (MB_LEN_MAX 16)"
+	else
+		notok "-$m: limits.h is not glibc's (see $WORK/limits-$m.log)"
+	fi
+done
 # C++: libstdc++ for every ABI
 echo '#include <string>
 int main(){ std::string s("x"); return s.size() - 1; }' >dummy.cc

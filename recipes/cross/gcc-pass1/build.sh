@@ -60,8 +60,12 @@ install() {
 	# the staged tree relative to $LFS: $d$LFS/tools -> $d/tools
 	mv "$d$LFS/tools" "$d/tools"
 	rmdir -p --ignore-fail-on-non-empty "$d$LFS"
-	# the full limits.h (the book's cat of limitx.h, glimits.h and limity.h)
+	# the full limits.h, which includes glibc's once it is there (the cat of
+	# limitx.h, glimits.h and limity.h of LFS 12, straight into the
+	# compiler's include/: LFS 11's copy into install-tools/ needs the
+	# mkheaders run at the end of the glibc page, or the temp stage's gnulib
+	# stops at "Assumed value of MB_LEN_MAX wrong")
 	cat gcc/limitx.h gcc/glimits.h gcc/limity.h \
-		>"$d/tools/lib/gcc/$LFS_TGT/$ver/install-tools/include/limits.h"
+		>"$d/tools/lib/gcc/$LFS_TGT/$ver/include/limits.h"
 	rm -f "$d/tools/share/info/dir"
 }

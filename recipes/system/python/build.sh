@@ -16,6 +16,14 @@
 # Not done: --enable-optimizations (it runs the test suite during the build:
 # the better part of an hour on 2 cores), and the book's /etc/pip.conf.
 
+# host mode: the build runs the new interpreter, which checks each extension
+# module by importing it; it must find the root's libraries of its ABI (the
+# 32-bit libssl and libffi are not on the build machine), or the module is
+# set aside as *_failed.so
+if [ -n "${MLFS_ROOT:-}" ]; then
+	export LD_LIBRARY_PATH="$MLFS_ROOT${LIBDIR:?}"
+fi
+
 configure() {
 	local pip=()
 	[ "${MLFS_ABI:?}" = "${MLFS_PRIMARY_ABI:?}" ] || pip=(--without-ensurepip)
