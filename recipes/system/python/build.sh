@@ -11,7 +11,8 @@
 #   (the primary's copy is kept where bytecode differs).
 # - libpython3.11.so and python-3.11.pc of the 32-bit build are staged in
 #   /usr/lib and moved to /usr/lib32 by the merge ("relocate"); pyconfig.h
-#   differs and is wrapped; python3-config is installed per triplet.
+#   differs and is wrapped; python3.11-config is installed per triplet
+#   (<triplet>-python3.11-config), naming the ABI's libdir.
 # - pip is installed once, by the primary ABI (ensurepip).
 # Not done: --enable-optimizations (it runs the test suite during the build:
 # the better part of an hour on 2 cores), and the book's /etc/pip.conf.
@@ -35,5 +36,11 @@ configure() {
 }
 
 install() {
-	make DESTDIR="${DESTDIR:?}" install
+	local cfg=${DESTDIR:?}/usr/bin/python3.11-config
+	make DESTDIR="$DESTDIR" install
+	[ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ] || return 0
+	# python3.11-config names the libdir as ${exec_prefix}/lib; this ABI's
+	# libpython is in $LIBDIR (the merge moves it there)
+	sed -i "s|^libdir=\$(echo \"\${exec_prefix}/lib\"|libdir=\$(echo \"\${exec_prefix}/${LIBDIR_MULTI:?}\"|" "$cfg"
+	grep -q "^libdir=\$(echo \"\${exec_prefix}/$LIBDIR_MULTI\"" "$cfg"
 }
