@@ -150,14 +150,13 @@ int
 jdoc_parse(struct jdoc *d, const char *file, const char *text)
 {
 	json_error_t err;
-	struct scan s = {text, 1, 1, d, 0};
 
 	memset(d, 0, sizeof(*d));
 	d->file = xstrdup(file);
 	d->root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
 	if (!d->root)
 		return error("%s:%d:%d: %s", file, err.line, err.column, err.text);
-	scanvalue(&s, "");
+	d->text = xstrdup(text);
 	return 0;
 }
 
@@ -182,6 +181,7 @@ jdoc_release(struct jdoc *d)
 	for (size_t i = 0; i < d->nlocs; i++)
 		free(d->locs[i].path);
 	free(d->locs);
+	free(d->text);
 	free(d->file);
 	json_decref(d->root);
 	memset(d, 0, sizeof(*d));
@@ -191,6 +191,14 @@ void
 jdoc_where(const struct jdoc *d, const char *path, int *line, int *col)
 {
 	char *p = xstrdup(path);
+
+	/* the key locations are only wanted for a message: scanned then, once */
+	if (!d->scanned && d->text) {
+		struct jdoc *m = (struct jdoc *)d;
+		struct scan s = {m->text, 1, 1, m, 0};
+		scanvalue(&s, "");
+		m->scanned = 1;
+	}
 
 	*line = *col = 1;
 	for (;;) {

@@ -14,8 +14,11 @@ struct jloc {
 struct jdoc {
 	char *file;         /* path for messages; owned */
 	json_t *root;       /* owned reference */
+	char *text;         /* the parsed text, scanned for locs on the first
+	                       jdoc_where (errors only); owned */
 	struct jloc *locs;  /* owned */
 	size_t nlocs;
+	int scanned;
 };
 
 /* parse file into d; on a syntax error prints file:line:col and returns -1 */
