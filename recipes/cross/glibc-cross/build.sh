@@ -13,6 +13,10 @@
 # ($LFS/lib64/ld-linux-x86-64.so.2, /lib/ld-linux.so.2 in /usr/lib) come from
 # mlfs's glue. As in the book, 32 and x32 build once glibc-cross:64 is in place
 # (the recipe's "primary_first"), side by side.
+# libc_cv_cxx_link_ok=no: in the book no libstdc++ exists yet at this page, so
+# glibc builds its C test helpers; a rebuild would find the libstdc++ of the
+# previous build in $LFS and link a C++ helper with a -lgcc_s that pass 1 has
+# not (--disable-shared). The flag gives the book's result every time.
 # Not done: the book's glibc-2.36-fhs-1.patch (nscd/nss_db paths under /var;
 # no copy of it is at hand), and the ld-lsb-x86-64.so.3 link.
 
@@ -37,6 +41,7 @@ configure() {
 		--build="$(../scripts/config.guess)" \
 		--enable-kernel=3.2 \
 		--with-headers="${LFS:?}/usr/include" \
+		libc_cv_cxx_link_ok=no \
 		libc_cv_slibdir=/usr/lib
 }
 
@@ -52,6 +57,7 @@ multi_configure() {
 		--enable-multi-arch \
 		--libdir="${LIBDIR:?}" \
 		--libexecdir="$LIBDIR" \
+		libc_cv_cxx_link_ok=no \
 		libc_cv_slibdir="$LIBDIR"
 }
 
