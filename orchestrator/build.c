@@ -731,45 +731,24 @@ run_release(void *ctx, struct node *n, int idle)
 		js_audit(c->js, n->name);
 }
 
-/* bytes of the regular files under dir (a --source tree) */
-static double
-treebytes(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct stat st;
-	double sum = 0;
-
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *p = pathjoin(dir, e->d_name);
-		if (lstat(p, &st) == 0)
-			sum += S_ISDIR(st.st_mode) ? treebytes(p) : S_ISREG(st.st_mode) ? st.st_size : 0;
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	return sum;
-}
-
 /* a first build's guess of a node's seconds, from the size of its sources:
-   about 50 kB of compressed archive, or 250 kB of unpacked tree, per second
-   on the project machine (gcc 1600 s, glibc 360 s, m4 30 s) */
+   about 50 kB of compressed archive, or 250 kB of unpacked tree (its bytes
+   counted when the tree was hashed), per second on the project machine
+   (gcc 1600 s, glibc 360 s, m4 30 s) */
 static double
 guess(struct bctx *c, struct node *n)
 {
-	const char *tree = override(c->o, n->r->name);
 	struct stat st;
-	double secs = 0;
+	double secs = n->r->treebytes / 250e3;
 
-	if (tree)
-		return treebytes(tree) / 250e3;
+	/* a --source tree replaces the archives */
+	if (override(c->o, n->r->name))
+		return secs;
 	for (size_t i = 0; i < n->r->nsources; i++) {
 		const struct source *s = &n->r->sources[i];
-		const char *p = s->kind == SRC_URL ? cachepath(c, s) : s->kind == SRC_PATH ? s->path : NULL;
+		const char *p = s->kind == SRC_URL ? cachepath(c, s) : NULL;
 		if (p && stat(p, &st) == 0)
-			secs += S_ISDIR(st.st_mode) ? treebytes(p) / 250e3 : st.st_size / 50e3;
+			secs += st.st_size / 50e3;
 	}
 	return secs;
 }

@@ -116,7 +116,7 @@ namecmp(const void *a, const void *b)
 }
 
 static int
-treewalk(struct hasher *h, const char *top, const char *rel)
+treewalk(struct hasher *h, const char *top, const char *rel, unsigned long long *bytes)
 {
 	char *dir = *rel ? pathjoin(top, rel) : xstrdup(top);
 	struct strv names = {0};
@@ -147,7 +147,7 @@ treewalk(struct hasher *h, const char *top, const char *rel)
 		} else if (S_ISDIR(st.st_mode)) {
 			hashstr(h, "d");
 			hashstr(h, r);
-			rc = treewalk(h, top, r);
+			rc = treewalk(h, top, r, bytes);
 		} else if (S_ISLNK(st.st_mode)) {
 			n = readlink(p, link, sizeof(link) - 1);
 			link[n < 0 ? 0 : n] = '\0';
@@ -158,6 +158,7 @@ treewalk(struct hasher *h, const char *top, const char *rel)
 			hashstr(h, st.st_mode & 0111 ? "x" : "f");
 			hashstr(h, r);
 			rc = hashfilein(h, p);
+			*bytes += st.st_size;
 		}
 		free(p);
 		free(r);
@@ -168,10 +169,13 @@ treewalk(struct hasher *h, const char *top, const char *rel)
 }
 
 int
-hashtree(const char *dir, char *hex)
+hashtree(const char *dir, char *hex, unsigned long long *bytes)
 {
 	struct hasher *h = hashnew(HASH_SHA256);
-	int rc = treewalk(h, dir, "");
+	int rc;
+
+	*bytes = 0;
+	rc = treewalk(h, dir, "", bytes);
 
 	hashend(h, hex);
 	return rc;

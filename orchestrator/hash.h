@@ -25,8 +25,9 @@ int hashfile(enum hashalg alg, const char *path, char *hex);
 /* feed a file's bytes into h; -1 with a message on failure */
 int hashfilein(struct hasher *h, const char *path);
 /* sha256 of a tree: every entry's relative path, type, mode bit x, link target and
-   content, in sorted order; -1 with a message on failure */
-int hashtree(const char *dir, char *hex);
+   content, in sorted order; *bytes gets the size of its regular files; -1 with a
+   message on failure */
+int hashtree(const char *dir, char *hex, unsigned long long *bytes);
 /* name of an algorithm: "sha256" or "md5" */
 const char *hashname(enum hashalg alg);
 /* hex length of an algorithm's digest */

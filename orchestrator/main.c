@@ -390,7 +390,7 @@ overrides(const struct buildopts *o, struct recipeset *rs)
 			free(name);
 			return -1;
 		}
-		if (hashtree(dir, tree) < 0) {
+		if (hashtree(dir, tree, &r->treebytes) < 0) {
 			free(name);
 			return -1;
 		}

@@ -454,7 +454,9 @@ recipehash(struct recipe *r, const char *json, const char *script, const struct 
 		} else if (s->kind == SRC_GIT) {
 			hashstr(h, s->commit);
 		} else {
-			rc |= hashtree(s->path, tree);
+			unsigned long long bytes;
+			rc |= hashtree(s->path, tree, &bytes);
+			r->treebytes += bytes;
 			hashstr(h, tree);
 		}
 	}

@@ -74,6 +74,8 @@ struct recipe {
 	struct mrule *rules;
 	size_t nrules;
 	struct strv steps;      /* functions build.sh defines, in file order */
+	unsigned long long treebytes; /* bytes of its tree sources (path, --source),
+	                                 counted while hashing them */
 	char hash[65];  /* sha256 of recipe.json, build.sh, includes, patches and source sums */
 };
 

@@ -326,14 +326,19 @@ test_include(void **state)
 
 	unit_write(dir, "include/common.sh", "prepare() {\n\t:\n}\n");
 	unit_write(dir, "system/ii/recipe.json",
-		"{\"name\": \"ii\", \"version\": \"1\", \"stage\": \"system\",\n \"include\": [\"common.sh\"]}\n");
+		"{\"name\": \"ii\", \"version\": \"1\", \"stage\": \"system\",\n \"include\": [\"common.sh\"],"
+		" \"sources\": [{\"path\": \"src\"}]}\n");
 	unit_write(dir, "system/ii/build.sh", "build() {\n\t:\n}\n");
+	unit_write(dir, "system/ii/src/a", "0123456789");
+	unit_write(dir, "system/ii/src/sub/b", "01234");
 	snprintf(rdir, sizeof(rdir), "%s/system/ii", dir);
 	assert_int_equal(recipe_load(&r, rdir, dir, &prof), 0);
 	assert_int_equal(r.includes.n, 1);
 	assert_true(endswith(r.includes.v[0], "/include/common.sh"));
 	assert_true(recipe_defines(&r, "prepare"));
 	assert_true(recipe_defines(&r, "build"));
+	/* the path source's bytes, counted while hashing it (the weight guess) */
+	assert_int_equal(r.treebytes, 15);
 	memcpy(hash, r.hash, sizeof(hash));
 	recipe_release(&r);
 	unit_write(dir, "include/common.sh", "prepare() {\n\ttrue\n}\n");
