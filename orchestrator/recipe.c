@@ -378,7 +378,7 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 {
 	json_t *o = d->root, *v;
 	const char *s;
-	int rc = 0;
+	int rc = 0, ds;
 
 	if (jdoc_keys(d, "", o, topkeys) < 0)
 		return -1;
@@ -402,9 +402,10 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	if (stage_parse(s) < 0)
 		return jdoc_error(d, "stage", "unknown stage '%s' (cross, temp, chroot or system)", s);
 	r->stage = stage_parse(s);
-	if (dirstage(r->dir) >= 0 && dirstage(r->dir) != (int)r->stage)
+	ds = dirstage(r->dir);
+	if (ds >= 0 && ds != (int)r->stage)
 		return jdoc_error(d, "stage", "key 'stage' is '%s', but the recipe is in the stage directory '%s'",
-			s, stages[dirstage(r->dir)]);
+			s, stages[ds]);
 	v = json_object_get(o, "order");
 	if (v && !json_is_integer(v))
 		return jdoc_error(d, "order", "key 'order' must be an integer");
