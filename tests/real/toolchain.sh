@@ -231,13 +231,14 @@ done
 # elfis FILE CLASS MACHINE: readelf's header of FILE has both
 elfis() {
 	readelf -h "$1" 2>/dev/null | grep -q "Class: *$2" &&
-		readelf -h "$1" | grep -q "Machine: *$3"
+		readelf -h "$1" | grep -q "Machine:.*$3"
 }
-case " $STAGES " in
-*" temp "*)
+# abilibs LIB...: each LIB in every ABI's libdir of $LFS is of that ABI
+abilibs() {
+	local spec dir class mach lib
 	for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 X86-64"; do
 		read -r dir class mach <<<"$spec"
-		for lib in libncursesw.so.6 libstdc++.so.6; do
+		for lib in "$@"; do
 			if elfis "$LFS$dir/$lib" "$class" "$mach"; then
 				ok "$dir/$lib: $class $mach"
 			else
@@ -245,6 +246,10 @@ case " $STAGES " in
 			fi
 		done
 	done
+}
+case " $STAGES " in
+*" temp "*)
+	abilibs libncursesw.so.6 libstdc++.so.6
 	for p in bash gcc ld make; do
 		if elfis "$LFS/usr/bin/$p" ELF64 X86-64 &&
 			readelf -l "$LFS/usr/bin/$p" | grep -q 'interpreter: /lib64/ld-linux-x86-64.so.2'; then
@@ -285,16 +290,7 @@ case " $STAGES " in
 		out=$(inlfs "${cmd[@]}") || true
 		if [ "$out" = ok ]; then ok "chroot: ${t%%:*} runs"; else notok "chroot: ${t%%:*}: $out"; fi
 	done
-	for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 X86-64"; do
-		read -r dir class mach <<<"$spec"
-		for lib in libblkid.so.1 libmount.so.1 libuuid.so.1; do
-			if elfis "$LFS$dir/$lib" "$class" "$mach"; then
-				ok "$dir/$lib: $class $mach"
-			else
-				notok "$dir/$lib: not $class $mach"
-			fi
-		done
-	done
+	abilibs libblkid.so.1 libmount.so.1 libuuid.so.1
 	;;
 esac
 
