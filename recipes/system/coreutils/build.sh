@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# coreutils: LFS 8.58 (include/autotools.sh for make and the rest).
+# coreutils: LFS 8.58 (include/autotools.sh for make, include/coreutils.sh
+# for the install: chroot in /usr/sbin, its manual page in section 8).
 # Built WITHOUT the book's coreutils-9.1-i18n-1.patch: that patch is LFS's own
 # (Debian's coreutils does not carry it), so it cannot be obtained and
 # verified here; without it no autoreconf is needed either. The programs then
@@ -13,15 +14,4 @@ configure() {
 	# FORCE_UNSAFE_CONFIGURE=1: configure may run as root; kill and uptime
 	# come from procps-ng
 	FORCE_UNSAFE_CONFIGURE=1 at_configure --enable-no-install-program=kill,uptime
-}
-
-install() {
-	local d=${DESTDIR:?}
-	make DESTDIR="$d" install
-	rm -f "$d/usr/share/info/dir"
-	# the book: chroot in /usr/sbin, its manual page in section 8
-	mkdir -p "$d/usr/sbin" "$d/usr/share/man/man8"
-	mv "$d/usr/bin/chroot" "$d/usr/sbin"
-	mv "$d/usr/share/man/man1/chroot.1" "$d/usr/share/man/man8/chroot.8"
-	sed -i 's/"1"/"8"/' "$d/usr/share/man/man8/chroot.8"
 }

@@ -5,16 +5,8 @@
 # the merge keeps one copy; xmlwf of the primary ABI wins).
 
 configure() {
-	local cross=()
-	if [ "${MLFS_HOST:?}" != "${MLFS_BUILD:?}" ]; then
-		cross=(--host="$MLFS_HOST" --build="$MLFS_BUILD")
-	fi
-	./configure --prefix=/usr --libdir="${LIBDIR:?}" --disable-static \
-		--docdir=/usr/share/doc/expat-2.5.0 "${cross[@]}"
-}
-
-build() {
-	make
+	at_configure --disable-static \
+		--docdir=/usr/share/doc/expat-2.5.0
 }
 
 check() {

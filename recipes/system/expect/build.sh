@@ -11,8 +11,6 @@ configure() {
 }
 
 check() {
-	# host mode: libtcl8.6.so is in the root, not on the loader path
-	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
 	make test
 }
 

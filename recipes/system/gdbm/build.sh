@@ -4,25 +4,10 @@
 # gdbmtool links with the same ABI's readline (the depends).
 
 configure() {
-	local cross=()
-	if [ "${MLFS_HOST:?}" != "${MLFS_BUILD:?}" ]; then
-		cross=(--host="$MLFS_HOST" --build="$MLFS_BUILD")
-	fi
-	./configure --prefix=/usr --libdir="${LIBDIR:?}" --disable-static \
-		--enable-libgdbm-compat "${cross[@]}"
-}
-
-build() {
-	make
+	at_configure --disable-static \
+		--enable-libgdbm-compat
 }
 
 check() {
-	# host mode: the libraries of this ABI that it links with (the depends) are
-	# in the root, not on the build machine's loader path
-	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
 	make check
-}
-
-install() {
-	make DESTDIR="${DESTDIR:?}" install
 }

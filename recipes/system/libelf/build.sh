@@ -41,12 +41,11 @@ int main(int argc, char **argv)
 	return 0;
 }
 C
-	# (found through an $ORIGIN rpath: the build directory's path may hold
-	# ':'; in host mode zlib and the others of this ABI are in the root)
+	# (found through an $ORIGIN rpath; in host mode zlib and the others of
+	# this ABI are found in the root through the check step's LD_LIBRARY_PATH)
 	# shellcheck disable=SC2086,SC2016
 	${CC:?} ${CPPFLAGS:-} -I libelf .mlfs-check.c -o .mlfs-check libelf/libelf.so \
 		${LDFLAGS:-} -Wl,-rpath,'$ORIGIN/libelf'
-	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
 	./.mlfs-check libelf/libelf.so
 	./.mlfs-check .mlfs-check
 }

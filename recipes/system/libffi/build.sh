@@ -8,22 +8,10 @@
 # check needs DejaGnu's runtest; without it `make check` only warns.
 
 configure() {
-	local cross=()
-	if [ "${MLFS_HOST:?}" != "${MLFS_BUILD:?}" ]; then
-		cross=(--host="$MLFS_HOST" --build="$MLFS_BUILD")
-	fi
-	./configure --prefix=/usr --libdir="${LIBDIR:?}" --disable-static \
-		--with-gcc-arch="${MLFS_MARCH:?}" --disable-multi-os-directory "${cross[@]}"
-}
-
-build() {
-	make
+	at_configure --disable-static \
+		--with-gcc-arch="${MLFS_MARCH:?}" --disable-multi-os-directory
 }
 
 check() {
 	make check
-}
-
-install() {
-	make DESTDIR="${DESTDIR:?}" install
 }

@@ -8,20 +8,12 @@
 # full `make install` into its staging dir and the merge sorts it out.
 
 configure() {
-	local cross=() obsolete=no
-	if [ "${MLFS_HOST:?}" != "${MLFS_BUILD:?}" ]; then
-		cross=(--host="$MLFS_HOST" --build="$MLFS_BUILD")
-	fi
+	local obsolete=no
 	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
 		obsolete=glibc
 	fi
-	./configure --prefix=/usr --libdir="${LIBDIR:?}" \
-		--enable-hashes=strong,glibc --enable-obsolete-api="$obsolete" \
-		--disable-static --disable-failure-tokens "${cross[@]}"
-}
-
-build() {
-	make
+	at_configure --enable-hashes=strong,glibc --enable-obsolete-api="$obsolete" \
+		--disable-static --disable-failure-tokens
 }
 
 check() {

@@ -11,8 +11,6 @@ build() {
 }
 
 check() {
-	# host mode: libgmp and libmpfr are in the root, not on the loader path
-	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
 	make check
 }
 

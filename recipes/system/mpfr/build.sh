@@ -21,8 +21,6 @@ build() {
 }
 
 check() {
-	# host mode: libgmp is in the root, not on the loader path
-	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
 	make check
 }
 

@@ -7,16 +7,8 @@
 # ABI's personality file), for every ABI of the build.
 
 configure() {
-	local cross=()
-	if [ "${MLFS_HOST:?}" != "${MLFS_BUILD:?}" ]; then
-		cross=(--host="$MLFS_HOST" --build="$MLFS_BUILD")
-	fi
-	./configure --prefix=/usr --libdir="${LIBDIR:?}" --disable-static \
-		--docdir=/usr/share/doc/pkgconf-1.8.1 "${cross[@]}"
-}
-
-build() {
-	make
+	at_configure --disable-static \
+		--docdir=/usr/share/doc/pkgconf-1.8.1
 }
 
 install() {

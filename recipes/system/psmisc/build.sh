@@ -4,7 +4,5 @@
 # depends).
 
 check() {
-	# host mode: libncursesw/libtinfo is in the root, not on the loader path
-	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
 	make check
 }

@@ -7,10 +7,6 @@ configure() {
 	CC="${CC:?}" ./configure --prefix=/usr --libdir="${LIBDIR:?}"
 }
 
-build() {
-	make
-}
-
 check() {
 	make check
 }

@@ -16,9 +16,6 @@ check() {
 	# the book runs `make check` (the full fuzz/regression suite, long); a round
 	# trip through the freshly built program and library is enough here
 	# (programs/zstd has the library compiled in)
-	# host mode: the libraries of this ABI that it links with (the depends) are
-	# in the root, not on the build machine's loader path
-	export LD_LIBRARY_PATH=${MLFS_ROOT:+$MLFS_ROOT${LIBDIR:?}}
 	local t=.mlfs-check
 	mkdir -p "$t"
 	cat lib/*/*.c >"$t/in"
