@@ -99,7 +99,7 @@ apt_prepare() {
 	# made for other sources
 	if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720)" ] ||
 		[ "$(cat "$stamp")" != "$key" ]; then
-		say "apt-get update (deb-src, private lists in $APT)"
+		say "apt-get update (deb-src, private lists in $APT)" >&2
 		apt-get "${aptopts[@]}" update >"$APT/update.log" 2>&1 ||
 			{ cat "$APT/update.log" >&2; die "apt-get update failed"; }
 		echo "$key" >"$stamp"

@@ -69,7 +69,7 @@ say "work dir $WORK (kept; remove it when done)"
 bash "$TOP/tests/real/toolchain-sources.sh" "$SOURCES"
 # shellcheck source=/dev/null
 . "$SOURCES/sources.env"
-read -r -a srcargs <<<"$MLFS_SOURCE_ARGS"
+read -r -a allsrc <<<"$MLFS_SOURCE_ARGS"
 
 # 2. the recipe set: the stages asked for, linked from the project's
 # recipes. gcc's in-tree gmp comes from Debian's dfsg orig (the upstream
@@ -106,6 +106,15 @@ done
 mkdir -p "$LFS"/{etc,var,tools,lib64} "$LFS"/usr/{bin,lib,lib32,libx32,sbin}
 for d in bin sbin; do
 	[ -L "$LFS/$d" ] || ln -s "usr/$d" "$LFS/$d"
+done
+
+# only the --source overrides of recipes in the set (mlfs refuses one that
+# names no recipe: the cross stage alone has no binutils-pass2)
+srcargs=()
+for ((i = 0; i < ${#allsrc[@]}; i += 2)); do
+	[ "${allsrc[i]}" = --source ] || die "unexpected '${allsrc[i]}' in MLFS_SOURCE_ARGS"
+	r=${allsrc[i + 1]%%=*}
+	[ ! -d "$RECIPES/$r" ] || srcargs+=(--source "${allsrc[i + 1]}")
 done
 
 mlfs() { nice -n 5 "$MLFS" --state "$STATE" "$@"; }
