@@ -26,7 +26,7 @@ test_expect_success 'zlib, bzip2 and a probe build for 32, 64 and x32 inside it'
 	"$TOP/tests/real/mirror.sh" "$MIRROR" zlib bzip2 >mirror.out 2>&1 &&
 	. "$MIRROR/sources.env" &&
 	read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}" &&
-	mkdir -p r && cp -R "$TOP/recipes/system/zlib" "$TOP/recipes/system/bzip2" r/ &&
+	mkdir -p r && cp -R "$TOP/recipes/system/zlib" "$TOP/recipes/system/bzip2" "$TOP/recipes/include" r/ &&
 	mkdir -p r/probe &&
 	printf "{\"name\": \"probe\", \"version\": \"1\", \"stage\": \"system\", \"abis\": \"all\"}\n" >r/probe/recipe.json &&
 	cat >r/probe/build.sh <<-SH &&
