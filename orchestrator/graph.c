@@ -135,7 +135,13 @@ mknodes(struct graph *g, struct gidx *x, const struct profiles *p)
 			const char *a = g->abis.v[j];
 			if (r->onepass ? strcmp(a, g->primary) : !recipe_has_abi(r, a))
 				continue;
-			struct node *n = mknode(r, abi_get(p, a));
+			const struct abi *ab = abi_get(p, a);
+			if (r->needsrun && ab->norun) {
+				strvtake(&g->leftout, xasprintf("%s:%s", r->name, a));
+				strvadd(&g->leftout, ab->norun);
+				continue;
+			}
+			struct node *n = mknode(r, ab);
 			x->by[i * x->nabis + j] = n;
 			x->all[x->nall++] = n;
 		}
@@ -400,5 +406,6 @@ graph_release(struct graph *g)
 	}
 	free(g->nodes);
 	strvfree(&g->abis);
+	strvfree(&g->leftout);
 	memset(g, 0, sizeof(*g));
 }

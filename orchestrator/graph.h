@@ -32,6 +32,8 @@ struct graph {
 	size_t n;
 	struct strv abis;      /* requested ABIs, primary first */
 	const char *primary;   /* borrowed */
+	struct strv leftout;   /* pairs: node name, why it was not made ("needs_run"
+	                          on an ABI whose programs cannot run here) */
 };
 
 enum graph_flags {

@@ -19,6 +19,7 @@
 #include "hash.h"
 #include "journal.h"
 #include "merge.h"
+#include "preflight.h"
 #include "profile.h"
 #include "recipe.h"
 #include "util.h"
@@ -437,6 +438,11 @@ loadworld(struct cli *c, struct world *w)
 		exit(1);
 	if (overrides(o, &w->rs) < 0)
 		exit(1);
+	for (size_t i = 0; i < w->rs.n; i++)
+		if (w->rs.r[i].needsrun) {
+			pfnorun(&w->prof, &o->abis, o->state);
+			break;
+		}
 	t1 = nowns();
 	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis, o->root && !o->lfs ? GRAPH_DECLARED : 0) < 0)
 		exit(1);
@@ -561,6 +567,16 @@ planjson(const struct graph *g, const struct strv *whys)
 	json_decref(root);
 }
 
+/* say which nodes were not made because their ABI's programs cannot run here */
+static void
+leftout(const struct graph *g)
+{
+	for (size_t i = 0; i + 1 < g->leftout.n; i += 2)
+		fprintf(stderr, "%s: '%s' left out: its build runs what it builds, and ABI %s "
+			"programs cannot run here (%s)\n", argv0, g->leftout.v[i],
+			strrchr(g->leftout.v[i], ':') + 1, g->leftout.v[i + 1]);
+}
+
 /* PKG... operands of build and plan: those packages and what they need */
 static void
 scope(struct cli *c, struct graph *g)
@@ -583,6 +599,7 @@ cmd_plan(struct cli *c)
 
 	loadworld(c, &w);
 	scope(c, &w.g);
+	leftout(&w.g);
 	n = decide(&w.g, c->o.state, &whys, c->args.n > 0);
 	switch (c->plan) {
 	case PLAN_DOT:
@@ -624,6 +641,8 @@ runbuild(struct cli *c, struct world *w, int scoped)
 			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, w->g.n);
 		return 0;
 	}
+	if (!c->o.quiet)
+		leftout(&w->g);
 	rc = build_run(&c->o, &w->prof, &w->rs, &w->g);
 	return rc;
 }

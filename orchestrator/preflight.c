@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <archive.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -9,6 +10,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "hash.h"
 #include "preflight.h"
 #include "profile.h"
 #include "util.h"
@@ -203,9 +205,10 @@ out:
 	free(log);
 }
 
-int
-preflight(const struct profiles *p, const struct strv *abis, const char *cc,
-	struct pfresult *out)
+/* preflight, with the errors printed when loud */
+static int
+probeall(const struct profiles *p, const struct strv *abis, const char *cc,
+	struct pfresult *out, int loud)
 {
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char *dir = xasprintf("%s/mlfs-preflight.XXXXXX", tmp);
@@ -231,6 +234,8 @@ preflight(const struct profiles *p, const struct strv *abis, const char *cc,
 			continue;
 		}
 		check(a, cc, dir, r);
+		if (!loud)
+			continue;
 		if (r->compiles == 0)
 			rc = error("ABI %s: '%s %s' cannot compile a C program (%s); is gcc-multilib "
 				"installed?", a->name, cc, a->mflag, r->why ? r->why : "");
@@ -242,6 +247,89 @@ preflight(const struct profiles *p, const struct strv *abis, const char *cc,
 	rmtree(dir);
 	free(dir);
 	return rc;
+}
+
+int
+preflight(const struct profiles *p, const struct strv *abis, const char *cc,
+	struct pfresult *out)
+{
+	return probeall(p, abis, cc, out, 1);
+}
+
+/* what a kept answer depends on: the kernel, and each ABI's profile */
+static void
+norunkey(const struct profiles *p, const struct strv *abis, char *hex)
+{
+	struct hasher *h = hashnew(HASH_SHA256);
+	struct utsname u;
+
+	hashstr(h, "canrun-v1");
+	if (uname(&u) == 0) {
+		hashstr(h, u.release);
+		hashstr(h, u.version);
+		hashstr(h, u.machine);
+	}
+	for (size_t i = 0; i < abis->n; i++) {
+		const struct abi *a = abi_get(p, abis->v[i]);
+		hashstr(h, abis->v[i]);
+		hashstr(h, a ? a->hash : "");
+	}
+	hashend(h, hex);
+}
+
+/* the kept answer for key: 0 and the norun fields set, or -1 */
+static int
+norunload(struct profiles *p, const char *path, const char *key)
+{
+	json_t *c = json_load_file(path, 0, NULL), *v;
+	const char *abi;
+	int rc = -1;
+
+	if (c && json_is_string(v = json_object_get(c, "key")) && !strcmp(json_string_value(v), key)) {
+		json_object_foreach(json_object_get(c, "norun"), abi, v) {
+			struct abi *a = abi_get(p, abi);
+			if (a && json_is_string(v)) {
+				free(a->norun);
+				a->norun = xstrdup(json_string_value(v));
+			}
+		}
+		rc = 0;
+	}
+	json_decref(c);
+	return rc;
+}
+
+void
+pfnorun(struct profiles *p, const struct strv *abis, const char *statedir)
+{
+	char key[HASH_HEXMAX], *path = xasprintf("%s/canrun.json", statedir), *text;
+	struct pfresult res;
+	json_t *c, *no;
+
+	norunkey(p, abis, key);
+	if (norunload(p, path, key) == 0) {
+		free(path);
+		return;
+	}
+	probeall(p, abis, NULL, &res, 0);
+	no = json_object();
+	for (size_t i = 0; i < res.n; i++) {
+		struct abi *a = abi_get(p, res.v[i].abi);
+		if (!a || res.v[i].compiles != 1 || res.v[i].links != 1 || res.v[i].runs == 1)
+			continue;
+		free(a->norun);
+		a->norun = xstrdup(res.v[i].why ? res.v[i].why : "its programs do not run here");
+		json_object_set_new(no, a->name, json_string(a->norun));
+	}
+	c = json_pack("{s:s, s:o}", "key", key, "norun", no);
+	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
+	/* kept only where a build has made the state dir */
+	if (text && exists(statedir))
+		writefile(path, text, strlen(text), 0644);
+	free(text);
+	json_decref(c);
+	pfrelease(&res);
+	free(path);
 }
 
 int

@@ -27,6 +27,11 @@ struct pfresult {
    cannot run is not an error) */
 int preflight(const struct profiles *p, const struct strv *abis, const char *cc,
 	struct pfresult *out);
+/* set the norun of each ABI of abis that compiles and links but whose programs
+   do not run here (why, as text); the answer is kept in statedir/canrun.json
+   for this kernel and these profiles, and asked again when either changes;
+   an ABI that cannot compile or link is left unknown (norun stays NULL) */
+void pfnorun(struct profiles *p, const struct strv *abis, const char *statedir);
 /* 1 when abi's programs ran in r (MLFS_CAN_RUN) */
 int pfcanrun(const struct pfresult *r, const char *abi);
 /* print one line per ABI: "x32: compiles, links, cannot run: ..." */

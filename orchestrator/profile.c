@@ -274,6 +274,7 @@ abi_release(struct abi *a)
 	free(a->cross);
 	free(a->loader);
 	free(a->multiarch);
+	free(a->norun);
 	strvfree(&a->defines);
 	for (size_t i = 0; i < a->nextras; i++) {
 		free(a->extras[i].key);

@@ -29,6 +29,8 @@ struct abi {
 	struct extra *extras;
 	size_t nextras;
 	char hash[65];    /* sha256 of the profile file, part of node keys */
+	char *norun;      /* why this machine cannot run its programs, when known
+	                     (set before planning for "needs_run" recipes); owned */
 };
 
 struct layout {

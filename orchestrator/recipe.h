@@ -58,6 +58,7 @@ struct recipe {
 	int depscomplete;       /* depends lists everything: no implicit book-order edge */
 	int checkcross; /* its check step runs no target programs: run it for every ABI */
 	int primaryfirst; /* its other ABIs' nodes wait for its primary ABI's node */
+	int needsrun;   /* its build runs what it builds: only ABIs that run here */
 	struct strv depends;    /* "zlib" or "zlib:64" */
 	struct strv hostdepends; /* like depends, in host mode only: an LFS build has
 	                            them from an earlier stage (readline's ncurses) */

@@ -29,6 +29,19 @@ test_expect_success 'an LFS build uses the book graph, also with the same --root
 	grep -q "root .*/r. differs from --lfs .*/l.: an LFS build merges into" err
 '
 
+test_expect_success 'a needs_run recipe (Python) is planned only for the ABIs that run here' '
+	printf "int main(void) { return 0; }\n" >x.c && gcc -mx32 -o x32prog x.c &&
+	"$MLFS" --state=st4 plan --lfs l --abi 32,64,x32 --recipes "$TOP/recipes" \
+		--profiles "$TOP/abi-profiles" python >plan 2>err &&
+	grep -qx "python:64" plan && grep -qx "python:32" plan &&
+	if ./x32prog 2>/dev/null; then
+		grep -qx "python:x32" plan && ! grep -q "left out" err
+	else
+		! grep -q "python:x32" plan &&
+		grep -q "^mlfs: .python:x32. left out: its build runs what it builds, and ABI x32 programs cannot run here (exec failed" err
+	fi
+'
+
 test_expect_success 'log of a node that never ran' '
 	test_expect_code 1 "$MLFS" --state=st log zlib:32 2>err &&
 	grep -q "no log for .zlib:32." err

@@ -217,6 +217,40 @@ test_host_depends(void **state)
 	free(dir);
 }
 
+/* "needs_run": no node for an ABI whose programs cannot run here, and the
+   reason kept; a dependency of that ABI falls back to the primary's node */
+static void
+test_needs_run(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+	struct abi *x32 = abi_get(&prof, "x32");
+
+	recipe(dir, "py", "\"stage\": \"system\", \"abis\": \"all\", \"needs_run\": true");
+	recipe(dir, "mod", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"py\"]");
+	load(dir, "32,64,x32", &rs, &g, 0);
+	assert_non_null(graph_get(&g, "py:x32"));
+	assert_int_equal(g.leftout.n, 0);
+	graph_release(&g);
+	recipes_release(&rs);
+	x32->norun = xstrdup("no x32 here");
+	load(dir, "32,64,x32", &rs, &g, 0);
+	assert_null(graph_get(&g, "py:x32"));
+	assert_non_null(graph_get(&g, "py:32"));
+	assert_non_null(graph_get(&g, "mod:x32"));
+	assert_true(deps_of(&g, "mod:x32", "py:64"));
+	assert_int_equal(g.leftout.n, 2);
+	assert_string_equal(g.leftout.v[0], "py:x32");
+	assert_string_equal(g.leftout.v[1], "no x32 here");
+	free(x32->norun);
+	x32->norun = NULL;
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 /* host mode: only declared dependencies */
 static void
 test_declared(void **state)
@@ -337,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_primary_first),
 		cmocka_unit_test(test_host_depends),
 		cmocka_unit_test(test_declared),
+		cmocka_unit_test(test_needs_run),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),
 		cmocka_unit_test(test_select_and_keys),

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include "unit.h"
 #include "preflight.h"
 #include "profile.h"
@@ -107,6 +108,63 @@ t_wrong_target(void **state)
 	strvfree(&one);
 }
 
+/* the norun of each ABI, from a fresh probe or the answer kept in the state dir */
+static void
+norun(const char *statedir, const char **v32, const char **v64, const char **vx32)
+{
+	const char *names[] = {"32", "64", "x32"};
+	const char **out[] = {v32, v64, vx32};
+
+	for (int i = 0; i < 3; i++) {
+		struct abi *a = abi_get(&prof, names[i]);
+		free(a->norun);
+		a->norun = NULL;
+	}
+	pfnorun(&prof, &abis, statedir);
+	for (int i = 0; i < 3; i++)
+		*out[i] = abi_get(&prof, names[i])->norun;
+}
+
+/* the answer is kept for this kernel and these profiles, and asked again when
+   the kept key differs; without a state dir nothing is written */
+static void
+t_norun_kept(void **state)
+{
+	char *dir = unit_tmpdir(), *path = xasprintf("%s/canrun.json", dir), *text;
+	const char *n32, *n64, *nx32;
+	json_t *c;
+
+	norun(dir, &n32, &n64, &nx32);
+	assert_null(n32);
+	assert_null(n64);
+	assert_non_null(nx32);
+	assert_non_null(strstr(nx32, "Exec format error"));
+	/* the kept answer is what a second call reads: change it */
+	c = json_load_file(path, 0, NULL);
+	assert_non_null(c);
+	json_object_set_new(json_object_get(c, "norun"), "x32", json_string("kept answer"));
+	assert_int_equal(json_dump_file(c, path, 0), 0);
+	norun(dir, &n32, &n64, &nx32);
+	assert_string_equal(nx32, "kept answer");
+	/* another key (another kernel or profile): probed again */
+	json_object_set_new(c, "key", json_string("another kernel"));
+	assert_int_equal(json_dump_file(c, path, 0), 0);
+	json_decref(c);
+	norun(dir, &n32, &n64, &nx32);
+	assert_non_null(strstr(nx32, "Exec format error"));
+	text = readfile(path, NULL);
+	assert_non_null(text);
+	assert_null(strstr(text, "another kernel"));
+	free(text);
+	/* no state dir yet (a plan before the first build): probed, nothing written */
+	unit_rmrf(dir);
+	norun(dir, &n32, &n64, &nx32);
+	assert_non_null(nx32);
+	assert_false(exists(dir));
+	free(path);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -114,6 +172,7 @@ main(void)
 		cmocka_unit_test(t_three_abis),
 		cmocka_unit_test(t_no_compiler),
 		cmocka_unit_test(t_wrong_target),
+		cmocka_unit_test(t_norun_kept),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

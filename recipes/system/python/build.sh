@@ -3,8 +3,8 @@
 # - No --host and no --libdir: Python's cross build is fragile and it keeps
 #   its modules in /usr/lib/python3.11 whatever the libdir. Each ABI's build
 #   runs the interpreter it builds, so an ABI is built only where this
-#   machine runs its programs: x32 is left out (add "x32" to "abis" on a
-#   machine whose kernel runs x32 programs).
+#   machine runs its programs ("needs_run"): x32 is left out, and the plan
+#   says why, on a kernel without x32 support, and built where it runs.
 # - The extension modules of each ABI sit side by side in lib-dynload by
 #   their platform suffix (cpython-311-x86_64-linux-gnu,
 #   cpython-311-i386-linux-gnu); the pure-Python files are the same for both
