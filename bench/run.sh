@@ -149,7 +149,10 @@ bignodes=$(wc -l <big.plan)
 
 # --- planning the project's own book (every stage, LFS mode, 3 ABIs)
 echo "bench: mlfs plan of the project's recipes" >&2
+# (a state dir that exists, as after a first build: it keeps the answer to
+# which ABIs run here, which the book's Python needs)
 bookplan=()
+mkdir -p "$W/streal"
 "$MLFS" --state "$W/streal" plan --abi "$ABIS" --lfs "$W/lfs" --recipes "$TOP/recipes" \
 	--profiles "$TOP/abi-profiles" >real.plan 2>>bench.err
 for _ in 1 2 3 4 5; do
