@@ -261,6 +261,61 @@ planstep(struct bctx *c, struct node *n, struct strv *steps)
 	}
 }
 
+/* remove path (a tree) in the background: rm -rf, started by a shell that
+   returns at once, so that neither the loop nor the exit of mlfs waits */
+static void
+rmlater(const char *path)
+{
+	char *cmd[] = {"sh", "-c", "rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "mlfs-rm",
+		(char *)path, NULL};
+
+	if (runwait(cmd, NULL) != 0)
+		rmtree(path);
+}
+
+/* let the tree at path go without waiting for it (gcc's takes a minute to
+   remove): renamed into STATE/trash at once, where the node may unpack
+   again, then removed in the background; -1 with a message */
+static int
+discard(const struct buildopts *o, const char *path)
+{
+	static unsigned seq;
+	char *dir, *trash;
+	int rc = 0;
+
+	if (!exists(path))
+		return 0;
+	dir = xasprintf("%s/trash", o->state);
+	trash = xasprintf("%s/%ld.%u", dir, (long)getpid(), seq++);
+	if (mkdirs(dir, 0755) < 0 || rename(path, trash) < 0)
+		rc = rmtree(path);
+	else
+		rmlater(trash);
+	free(trash);
+	free(dir);
+	return rc;
+}
+
+/* the trees an earlier mlfs left in STATE/trash (killed before they went) */
+static void
+emptytrash(const struct buildopts *o)
+{
+	char *dir = xasprintf("%s/trash", o->state);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *p = pathjoin(dir, e->d_name);
+		rmlater(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 /* --from-step: keep the build tree of a node that failed and skip the steps
    before STEP; 1 when it applies, 0 when the node unpacks afresh, -1 on error */
 static int unpacknode(struct bctx *c, struct node *n, struct strv *steps);
@@ -325,7 +380,8 @@ unpacknode(struct bctx *c, struct node *n, struct strv *steps)
 			stage_name(n->r->stage));
 		close(fd);
 	}
-	if (rmtree(top) < 0 || rmtree(stage) < 0 || mkdirs(src, 0755) < 0 || mkdirs(stage, 0755) < 0)
+	if (discard(c->o, top) < 0 || discard(c->o, stage) < 0 || mkdirs(src, 0755) < 0 ||
+	    mkdirs(stage, 0755) < 0)
 		rc = -1;
 	else if (unpack(c, n, src) < 0)
 		rc = -1;
@@ -696,9 +752,9 @@ run_after(void *ctx, struct node *n)
 	char *stage = build_stagedir(c->o, n->name);
 	char *top = statepath(c->o, "build", n->name, "");
 
-	rmtree(stage);
+	discard(c->o, stage);
 	if (!c->o->keepbuild)
-		rmtree(top);
+		discard(c->o, top);
 	free(stage);
 	free(top);
 }
@@ -1014,6 +1070,7 @@ setup(struct bctx *c)
 
 	c->loop = uv_default_loop();
 	reap(c->o);
+	emptytrash(c->o);
 	p = xasprintf("%s/logs", c->o->state);
 	rc |= mkdirs(p, 0755);
 	free(p);

@@ -95,6 +95,15 @@ test_expect_success 'a second mlfs on the same state dir is refused' '
 	wait $pid
 '
 
+test_expect_success 'a merged node leaves no tree; trees left in the trash by a killed build go' '
+	mkdir -p st/trash/1.0/deep &&
+	echo left >st/trash/1.0/deep/file &&
+	ml rebuild slow:64 -q &&
+	! test -e st/build/slow/64 && ! test -e st/stage/slow/64 &&
+	for i in $(seq 100); do test -z "$(ls -A st/trash)" && break; sleep 0.05; done &&
+	test -z "$(ls -A st/trash)"
+'
+
 test_expect_success 'rebuild PKG:ABI rebuilds exactly that node' '
 	ml rebuild libdemo:32 2>rb.err &&
 	grep -q "1 of 1 node(s) built" rb.err &&
