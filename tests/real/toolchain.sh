@@ -224,14 +224,28 @@ for m in m64 m32 mx32; do
 		notok "-$m: limits.h is not glibc's (see $WORK/limits-$m.log)"
 	fi
 done
-# C++: libstdc++ for every ABI
+# C++: libstdc++ for every ABI. After the temp stage, $LFS/usr/lib* hold gcc
+# pass 2's libstdc++, built with the shared libgcc_s, which the pass-1 cross
+# compiler (no shared libgcc) does not link by itself: name it, and run the
+# program with $LFS's loader and libraries where this machine can
 echo '#include <string>
 int main(){ std::string s("x"); return s.size() - 1; }' >dummy.cc
-for m in m64 m32 mx32; do
-	if "$LFS/tools/bin/x86_64-lfs-linux-gnu-g++" "-$m" dummy.cc -o "cxx-$m.out" >"cxx-$m.log" 2>&1; then
-		ok "-$m: C++ links against libstdc++"
-	else
+cxxlibs=()
+case " $STAGES " in *" temp "*) cxxlibs=(-lgcc_s) ;; esac
+for spec in "m64 /usr/lib ld-linux-x86-64.so.2" "m32 /usr/lib32 ld-linux.so.2" "mx32 /usr/libx32 -"; do
+	read -r m libdir ldso <<<"$spec"
+	if ! "$LFS/tools/bin/x86_64-lfs-linux-gnu-g++" "-$m" dummy.cc -o "cxx-$m.out" "${cxxlibs[@]}" \
+		>"cxx-$m.log" 2>&1; then
 		notok "-$m: C++ does not link (see $WORK/cxx-$m.log)"
+		continue
+	fi
+	ok "-$m: C++ links against libstdc++${cxxlibs[*]:+ and libgcc_s}"
+	if [ ${#cxxlibs[@]} -gt 0 ] && [ "$ldso" != - ]; then
+		if "$LFS$libdir/$ldso" --library-path "$LFS$libdir" "./cxx-$m.out"; then
+			ok "-$m: the C++ program runs with \$LFS's $libdir/libstdc++.so.6"
+		else
+			notok "-$m: the C++ program does not run with \$LFS's $libdir libraries"
+		fi
 	fi
 done
 
