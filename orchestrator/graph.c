@@ -9,9 +9,15 @@
  *  - "host_depends" in host mode only (an LFS build has them from an earlier
  *    stage: the book's readline links Chapter 6's ncurses);
  *  - "primary_first": the recipe's other ABIs wait for its primary ABI (the
- *    book's glibc: 64 first, then 32 and x32 side by side).
- *  The stage and book-order edges are the book's; host mode (GRAPH_DECLARED:
- *  --root without --lfs) keeps only the others.
+ *    book's glibc: 64 first, then 32 and x32 side by side);
+ *  - "toolchain": every later page of the stage, on every ABI, builds with the
+ *    toolchain in place at its page: it waits for the toolchain page's node of
+ *    its own ABI (Chapter 8's glibc:32 for zlib:32), or of the primary ABI when
+ *    the page is built for that one only (binutils, the one-pass gcc); a
+ *    one-pass page waits for every ABI's node (the multilib gcc for glibc:32,
+ *    glibc:64 and glibc:x32).
+ *  The stage, book-order and toolchain edges are the book's; host mode
+ *  (GRAPH_DECLARED: --root without --lfs) keeps only the others.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -196,6 +202,39 @@ implicitedges(struct graph *g, struct gidx *x)
 	}
 }
 
+/* node n, a later page of toolchain page t's stage, waits for t's node of
+   its ABI (or t's primary node); a one-pass n waits for every node of t */
+static void
+toolchainedge(struct node *n, const struct gidx *x, struct recipe *t, const char *primary)
+{
+	struct node *tn;
+
+	if (n->r->onepass) {
+		for (size_t i = 0; i < x->nabis; i++)
+			if ((tn = x->by[(size_t)(t - x->rs->r) * x->nabis + i]))
+				addedge(n, tn);
+		return;
+	}
+	if ((tn = find(x, t, n->abi->name)) || (tn = find(x, t, primary)))
+		addedge(n, tn);
+}
+
+/* every node of a stage after a toolchain page waits for it (see above) */
+static void
+toolchainedges(struct graph *g, struct gidx *x)
+{
+	for (size_t i = 0; i < x->rs->n; i++) {
+		struct recipe *t = &x->rs->r[i];
+		if (!t->toolchain)
+			continue;
+		for (size_t j = 0; j < x->nall; j++) {
+			struct node *n = x->all[j];
+			if (n->r != t && n->r->stage == t->stage && n->r->order > t->order)
+				toolchainedge(n, x, t, g->primary);
+		}
+	}
+}
+
 /* a "primary_first" recipe's node waits for the recipe's primary ABI node */
 static void
 primaryfirst(struct node *n, const struct gidx *x, const char *primary)
@@ -254,8 +293,10 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 		g->primary = g->abis.v[0];
 	x.abis = &g->abis;
 	mknodes(g, &x, p);
-	if (!(flags & GRAPH_DECLARED))
+	if (!(flags & GRAPH_DECLARED)) {
 		implicitedges(g, &x);
+		toolchainedges(g, &x);
+	}
 	for (size_t i = 0; i < x.nall; i++)
 		primaryfirst(x.all[i], &x, g->primary);
 	for (size_t i = 0; i < x.nall; i++) {

@@ -362,6 +362,114 @@ test_select_and_keys(void **state)
 	free(dir);
 }
 
+static void
+test_toolchain(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "t", "\"stage\": \"temp\", \"abis\": \"all\"");
+	recipe(dir, "early", "\"stage\": \"system\", \"order\": 1, \"abis\": \"all\"");
+	recipe(dir, "libc", "\"stage\": \"system\", \"order\": 2, \"abis\": \"all\", "
+		"\"toolchain\": true, \"primary_first\": true");
+	recipe(dir, "lib", "\"stage\": \"system\", \"order\": 3, \"abis\": \"all\"");
+	recipe(dir, "ld", "\"stage\": \"system\", \"order\": 4, \"toolchain\": true");
+	recipe(dir, "cc", "\"stage\": \"system\", \"order\": 5, \"one_pass\": true, \"toolchain\": true");
+	recipe(dir, "late", "\"stage\": \"system\", \"order\": 6, \"abis\": \"all\"");
+	load(dir, "32,64,x32", &rs, &g, 0);
+	/* before the libc page: the stage before only */
+	assert_true(deps_of(&g, "early:32", "t:32 t:64 t:x32"));
+	/* after it: the libc of the node's own ABI */
+	assert_true(deps_of(&g, "lib:32", "libc:32 t:32 t:64 t:x32"));
+	assert_true(deps_of(&g, "lib:x32", "libc:x32 t:32 t:64 t:x32"));
+	assert_true(deps_of(&g, "lib:64", "libc:64 t:32 t:64 t:x32"));
+	/* the one-pass compiler: every ABI's libc, and the linker before it */
+	assert_true(deps_of(&g, "cc:64", "ld:64 libc:32 libc:64 libc:x32 t:32 t:64 t:x32"));
+	/* after the compiler: its own libc, the primary's linker and compiler */
+	assert_true(deps_of(&g, "late:32", "cc:64 ld:64 libc:32 t:32 t:64 t:x32"));
+	graph_release(&g);
+	recipes_release(&rs);
+	/* host mode has none of it: only declared dependencies */
+	loadf(dir, "32,64,x32", &rs, &g, 0, GRAPH_DECLARED);
+	assert_true(deps_of(&g, "late:32", ""));
+	assert_true(deps_of(&g, "cc:64", ""));
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+/* 1 when from depends on to, directly or not */
+static int
+reaches(const struct node *from, const struct node *to, unsigned char *seen)
+{
+	if (from == to)
+		return 1;
+	if (seen[from->index])
+		return 0;
+	seen[from->index] = 1;
+	for (size_t i = 0; i < from->ndeps; i++)
+		if (reaches(from->deps[i], to, seen))
+			return 1;
+	return 0;
+}
+
+static int
+waits_for(const struct graph *g, const struct node *from, const char *to)
+{
+	const struct node *t = graph_get(g, to);
+	unsigned char *seen = xcalloc(g->n + 1, 1);
+	int ok;
+
+	assert_non_null(t);
+	ok = reaches(from, t, seen);
+	free(seen);
+	if (!ok)
+		print_message("'%s' can start before '%s'\n", from->name, to);
+	return ok;
+}
+
+/* the project's own book: no Chapter 8 node of any ABI starts before the
+   glibc of its ABI, and none after the final gcc's page before it */
+static void
+test_book_toolchain(void **state)
+{
+	struct recipeset rs;
+	struct graph g;
+	struct strv abis = {0};
+	const struct recipe *glibc, *gcc;
+	size_t checked = 0, bad = 0;
+
+	strvadd(&abis, "32");
+	strvadd(&abis, "64");
+	strvadd(&abis, "x32");
+	assert_int_equal(recipes_load(&rs, "recipes", "patches", &prof), 0);
+	assert_int_equal(graph_build(&g, &rs, &prof, &abis, 0), 0);
+	glibc = recipe_get(&rs, "glibc");
+	gcc = recipe_get(&rs, "gcc");
+	assert_non_null(glibc);
+	assert_non_null(gcc);
+	assert_true(waits_for(&g, graph_get(&g, "gcc:64"), "glibc:32"));
+	assert_true(waits_for(&g, graph_get(&g, "gcc:64"), "glibc:x32"));
+	for (size_t i = 0; i < g.n; i++) {
+		struct node *n = g.nodes[i];
+		char want[64];
+		if (n->r->stage != STAGE_SYSTEM || n->r == glibc || n->r->order < glibc->order)
+			continue;
+		snprintf(want, sizeof(want), "glibc:%s", n->abi->name);
+		bad += !waits_for(&g, n, want);
+		if (n->r->order > gcc->order)
+			bad += !waits_for(&g, n, "gcc:64") + !waits_for(&g, n, "binutils:64");
+		checked++;
+	}
+	assert_true(checked > 100);
+	assert_int_equal(bad, 0);
+	graph_release(&g);
+	recipes_release(&rs);
+	strvfree(&abis);
+}
+
 int
 main(void)
 {
@@ -372,6 +480,8 @@ main(void)
 		cmocka_unit_test(test_host_depends),
 		cmocka_unit_test(test_declared),
 		cmocka_unit_test(test_needs_run),
+		cmocka_unit_test(test_toolchain),
+		cmocka_unit_test(test_book_toolchain),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),
 		cmocka_unit_test(test_select_and_keys),
