@@ -73,6 +73,22 @@ hostflags(struct strv *env, const struct envin *in, const char *libdir)
 	}
 }
 
+/* MLFS_RTLDLIST: the loaders of the requested ABIs, as ldd's RTLDLIST names
+   them (glibc's one ldd serves every ABI) */
+static void
+loaders(struct strv *env, const struct envin *in)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; i < in->abis->n; i++) {
+		const struct abi *a = abi_get(in->prof, in->abis->v[i]);
+		if (a)
+			bufprintf(&b, "%s%s", b.n ? " " : "", a->loader);
+	}
+	set(env, "MLFS_RTLDLIST", b.s ? b.s : "");
+	buffree(&b);
+}
+
 void
 env_build(struct strv *env, const struct envin *in)
 {
@@ -102,6 +118,7 @@ env_build(struct strv *env, const struct envin *in)
 	set(env, "MLFS_ABI", a->name);
 	set(env, "MLFS_PRIMARY_ABI", primary);
 	set(env, "MLFS_ABIS", abis.s ? abis.s : "");
+	loaders(env, in);
 	set(env, "BUILD_MULTI", a->mflag);
 	set(env, "HOST_MULTI", a->host);
 	set(env, "MLFS_HOST", a->host);

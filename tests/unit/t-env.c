@@ -58,6 +58,7 @@ test_host_32(void **state)
 	assert_env(&env, "MLFS_ABI", "32");
 	assert_env(&env, "MLFS_PRIMARY_ABI", "64");
 	assert_env(&env, "MLFS_ABIS", "64 32 x32");
+	assert_env(&env, "MLFS_RTLDLIST", "/lib64/ld-linux-x86-64.so.2 /lib/ld-linux.so.2 /libx32/ld-linux-x32.so.2");
 	assert_env(&env, "BUILD_MULTI", "-m32");
 	assert_env(&env, "CC", "gcc -m32");
 	assert_env(&env, "CXX", "g++ -m32");

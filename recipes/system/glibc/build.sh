@@ -32,8 +32,11 @@ prepare() {
 
 configure() {
 	local multi=()
+	# every ABI's programs find the one locale archive of /usr/lib/locale
+	# (by default a 32-bit libc looks in its own libdir, /usr/lib32/locale)
+	multi+=(libc_cv_complocaledir=/usr/lib/locale)
 	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
-		multi=(--host="${MLFS_HOST:?}" --enable-multi-arch
+		multi+=(--host="${MLFS_HOST:?}" --enable-multi-arch
 			--libdir="${LIBDIR:?}" --libexecdir="$LIBDIR")
 	fi
 	mkdir -p build
@@ -61,9 +64,12 @@ install() {
 	make -C build DESTDIR="$d" install
 	# mlfs's glue writes ld.so.conf (every libdir)
 	rm -f "$d/etc/ld.so.conf"
-	# one ldd serves every ABI: its RTLDLIST names the loaders by their
-	# /lib64, /lib and /libx32 paths
+	# one ldd serves every ABI: its RTLDLIST names the loaders of the
+	# requested ABIs by their fixed paths (upstream's sed gives /usr/lib...
+	# names, the book strips /usr); mlfs gives the list, and it is checked
 	sed '/RTLDLIST=/s@/usr@@g' -i "$d/usr/bin/ldd"
+	sed "s|^RTLDLIST=.*|RTLDLIST=\"${MLFS_RTLDLIST:?}\"|" -i "$d/usr/bin/ldd"
+	grep -qx "RTLDLIST=\"$MLFS_RTLDLIST\"" "$d/usr/bin/ldd"
 	rm -f "$d/usr/share/info/dir"
 	[ "$MLFS_ABI" = "$MLFS_PRIMARY_ABI" ] || return 0
 	# the book's locales, compiled into the staged locale archive
