@@ -1,6 +1,7 @@
 # mlfs: build, test, demo and install.
 #   make            build build/mlfs
 #   make check      install what the tests need, then run every test (unit + integration)
+#   make check-book  the whole book into /var/tmp/mlfs-book (hours; not in CI)
 #   make demo       install what it needs, build mlfs and a real multilib set into ./demo-root
 #   make install    PREFIX=/usr/local DESTDIR=
 PREFIX   = /usr/local
@@ -58,6 +59,11 @@ check: deps
 check-toolchain: deps build/mlfs
 	tests/real/toolchain.sh
 
+# the whole book, cross toolchain to final system, for 64, 32 and x32 (not in
+# CI; many hours; resumes where it stopped): see tests/real/book.sh
+check-book: deps build/mlfs
+	tests/real/book.sh
+
 demo: deps build/mlfs
 	scripts/demo.sh
 
@@ -69,4 +75,4 @@ install: build/mlfs
 clean:
 	rm -rf build
 
-.PHONY: all deps check check-toolchain demo install clean
+.PHONY: all deps check check-toolchain check-book demo install clean

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# book.sh (make check-book): the whole Multilib LFS book, built through by mlfs
+# for 64, 32 and x32 into a $LFS kept under /var/tmp: the cross toolchain
+# (Chapter 5), the temporary tools (6), the chroot stage (7) and the final
+# system (8), from this machine's Debian archive (tests/real/toolchain.sh does
+# the build and the earlier chapters' checks). Then the book's own checks of
+# Chapter 8 run inside the chroot for every ABI, and the time of every node
+# and of every stage is printed.
+#
+# It takes many hours on 2 cores. Stop it whenever you like: running it again
+# (or `build/mlfs --state DIR/state build`) resumes, and redoes nothing that
+# was merged. Environment:
+#   MLFS_BOOK_DIR     work dir ($LFS, state, recipes); default /var/tmp/mlfs-book/work
+#   MLFS_BOOK_SOURCES where the sources are prepared; default /var/tmp/mlfs-book/sources
+#   MLFS_BOOK_CHECKS_ONLY=1  only the checks and the times (no build)
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${MLFS_BOOK_DIR:-/var/tmp/mlfs-book/work}
+SOURCES=${MLFS_BOOK_SOURCES:-/var/tmp/mlfs-book/sources}
+LFS=$WORK/lfs
+STATE=$WORK/state
+RECIPES=$WORK/recipes
+MLFS=$TOP/build/mlfs
+fails=0
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; fails=$((fails + 1)); }
+die() { echo "book.sh: $*" >&2; exit 1; }
+say() { echo "book: $*"; }
+
+# 1. the build, through toolchain.sh (it prepares the sources, copies the
+# recipe set of every stage and runs the checks of Chapters 5 to 7)
+if [ "${MLFS_BOOK_CHECKS_ONLY:-}" != 1 ]; then
+	MLFS_TOOLCHAIN_DIR=$WORK MLFS_TOOLCHAIN_SOURCES=$SOURCES \
+		MLFS_TOOLCHAIN_STAGES="cross temp chroot system" \
+		bash "$TOP/tests/real/toolchain.sh" || fails=$((fails + 1))
+fi
+[ -d "$LFS/usr/lib32" ] || die "no \$LFS at $LFS: build it first"
+
+# 2. Chapter 8's checks, inside the chroot: "adjusting the toolchain" for each
+# ABI (interpreter, start files, search dirs, libc), ldd's loader, locales,
+# the per-ABI pkg-config and *-config tools
+CHK=$LFS/tmp/mlfs-book-check
+rm -rf "$CHK"
+mkdir -p "$CHK"
+cat >"$CHK/check.sh" <<'EOF'
+#!/bin/bash
+# runs inside chroot $LFS: one line "ok - ..." or "not ok - ..." per check
+cd /tmp/mlfs-book-check || exit 1
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+run_here() {  # run_here M: 1 when this kernel runs programs of -M
+	case $1 in
+	m64 | m32) return 0 ;;
+	*) ./probe-"$1" >/dev/null 2>&1 ;;
+	esac
+}
+cat >dummy.c <<'C'
+#include <locale.h>
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !setlocale(LC_ALL, argv[1]))
+		return 2;
+	printf("%zu\n", sizeof(void *));
+	return 0;
+}
+C
+for spec in "m64 /lib64/ld-linux-x86-64.so.2 /usr/lib x86_64-pc-linux-gnu 8" \
+	"m32 /lib/ld-linux.so.2 /usr/lib32 i686-pc-linux-gnu 4" \
+	"mx32 /libx32/ld-linux-x32.so.2 /usr/libx32 x86_64-pc-linux-gnux32 4"; do
+	read -r m loader libdir host size <<<"$spec"
+	if ! gcc "-$m" dummy.c -v -Wl,--verbose -o "a-$m" >"dummy-$m.log" 2>&1; then
+		notok "-$m: gcc cannot link a program (see $PWD/dummy-$m.log)"
+		continue
+	fi
+	cp "a-$m" "probe-$m"
+	interp=$(readelf -l "a-$m" | sed -n 's/.*\[Requesting program interpreter: \(.*\)\]/\1/p')
+	[ "$interp" = "$loader" ] && ok "-$m: interpreter $interp" || notok "-$m: interpreter '$interp', not $loader"
+	for f in Scrt1.o crti.o crtn.o; do
+		p=$(grep -o "[^ ]*/$f succeeded" "dummy-$m.log" | head -n 1 | cut -d' ' -f1)
+		[ -n "$p" ] && [ "$(realpath "$p")" = "$libdir/$f" ] &&
+			ok "-$m: $f from $libdir" || notok "-$m: $f from '${p:-nowhere}', not $libdir"
+	done
+	grep -q "SEARCH_DIR(\"$libdir\")" "dummy-$m.log" &&
+		ok "-$m: ld searches $libdir" || notok "-$m: no SEARCH_DIR(\"$libdir\")"
+	p=$(grep -o "[^ ]*/libc.so.6 succeeded" "dummy-$m.log" | head -n 1 | cut -d' ' -f1)
+	[ -n "$p" ] && [ "$(realpath "$p")" = "$libdir/libc.so.6" ] &&
+		ok "-$m: links $libdir/libc.so.6" || notok "-$m: links libc '${p:-none}', not $libdir/libc.so.6"
+	p=$(grep -o "found ${loader##*/} at [^ ]*" "dummy-$m.log" | head -n 1 | awk '{print $4}')
+	[ -n "$p" ] && [ "$(realpath "$p")" = "$(realpath "$libdir/${loader##*/}")" ] &&
+		ok "-$m: found ${loader##*/} in $libdir" || notok "-$m: ${loader##*/} found at '${p:-nowhere}'"
+	# pkg-config and the *-config tools of the ABI
+	v=$("$host-pkg-config" --variable=libdir zlib 2>&1)
+	[ "$v" = "$libdir" ] && ok "$host-pkg-config: zlib's libdir $v" || notok "$host-pkg-config: zlib's libdir '$v', not $libdir"
+	v=$("$host-pkg-config" --libs-only-L --keep-system-libs openssl 2>&1) || true
+	case " $v " in *"-L/usr/lib "* | *"-L/usr/lib32 "* | *"-L/usr/libx32 "*)
+		case " $v " in *"-L$libdir "*) ok "$host-pkg-config: openssl's -L is $libdir" ;;
+		*) notok "$host-pkg-config: openssl's -L '$v'" ;; esac ;;
+	*) ok "$host-pkg-config: openssl needs no -L (the default libdir)" ;;
+	esac
+	if [ "$m" != m64 ]; then
+		v=$("$host-ncursesw6-config" --libdir 2>&1)
+		[ "$v" = "$libdir" ] && ok "$host-ncursesw6-config --libdir: $v" || notok "$host-ncursesw6-config --libdir: '$v'"
+	fi
+	if ! run_here "$m"; then
+		echo "ok - -$m: programs do not run on this kernel: ldd and locale checks in the guest # SKIP"
+		continue
+	fi
+	out=$(./"a-$m") && [ "$out" = "$size" ] && ok "-$m: the program runs (pointer size $out)" ||
+		notok "-$m: the program printed '$out'"
+	out=$(ldd "./a-$m" 2>&1)
+	case $out in *"$loader"*) ok "-$m: ldd names $loader" ;; *) notok "-$m: ldd: $out" ;; esac
+	if ./"a-$m" en_US.UTF-8 >/dev/null; then
+		ok "-$m: the locale en_US.UTF-8 is found"
+	else
+		notok "-$m: setlocale(en_US.UTF-8) failed"
+	fi
+done
+EOF
+chmod +x "$CHK/check.sh"
+# shellcheck disable=SC2016  # expanded by the inner shell
+out=$(unshare --mount --propagation private /bin/bash -c '
+	set -e
+	mount --rbind /dev "$1/dev"
+	mount -t proc proc "$1/proc"
+	chroot "$1" /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root LC_ALL=POSIX \
+		/bin/bash /tmp/mlfs-book-check/check.sh' _ "$LFS" 2>&1) || true
+echo "$out"
+fails=$((fails + $(grep -c '^not ok' <<<"$out" || true)))
+[ -n "$out" ] || notok "the checks inside the chroot printed nothing"
+
+# 3. every ELF file in each libdir has that libdir's ABI
+for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 X86-64"; do
+	read -r dir class mach <<<"$spec"
+	n=0 bad=0
+	while IFS= read -r -d '' f; do
+		h=$(readelf -h "$f" 2>/dev/null) || continue
+		n=$((n + 1))
+		if ! grep -q "Class: *$class" <<<"$h" || ! grep -q "Machine:.*$mach" <<<"$h"; then
+			bad=$((bad + 1))
+			echo "# $f: not $class $mach"
+		fi
+	done < <(find "$LFS$dir" -maxdepth 1 -type f -print0)
+	if [ "$bad" -eq 0 ] && [ "$n" -gt 0 ]; then
+		ok "$dir: all $n ELF files are $class $mach"
+	else
+		notok "$dir: $bad of $n ELF files are not $class $mach"
+	fi
+done
+
+# 4. the times: every node (mlfs status), and every stage from its first
+# start to its last merge
+echo "--- per node:"
+"$MLFS" --state "$STATE" status || true
+echo "--- per stage (first start to last merge; node time summed):"
+for d in "$RECIPES"/*/recipe.json; do
+	jq -r '"\(.name)\t\(.stage)"' "$d"
+done >"$WORK/stages.tsv"
+jq -r 'select(.ev == "start" or .ev == "merged") | "\(.node)\t\(.ev)\t\(.t)"' \
+	"$STATE/journal.jsonl" | awk -F'\t' '
+	FNR == NR { stage[$1] = $2; next }
+	{ split($1, p, ":"); s = stage[p[1]]; if (s == "") next
+	  if ($2 == "start") { st[$1] = $3; if (!(s in first) || $3 < first[s]) first[s] = $3 }
+	  else if ($1 in st) { sum[s] += $3 - st[$1]; if ($3 > last[s]) last[s] = $3; n[s]++ } }
+	END { for (s in first) if (s in last)
+		printf "%-7s %4d nodes  %7.0f s wall (%.1f h)  %8.0f s summed\n", s, n[s],
+			last[s] - first[s], (last[s] - first[s]) / 3600, sum[s] }' \
+	"$WORK/stages.tsv" - | sort -k1,1
+
+[ "$fails" -eq 0 ] || die "$fails check(s) failed (work dir $WORK)"
+say "all checks passed (work dir $WORK)"
