@@ -331,6 +331,20 @@ run_acquire(void *ctx)
 	return js_try_acquire(c->js);
 }
 
+/* watch the pool only while a ready node waits for a slot */
+static void token_cb(void *arg);
+
+static void
+run_slotwait(void *ctx, int waiting)
+{
+	struct bctx *c = ctx;
+
+	if (waiting)
+		js_watch(c->js, c->loop, token_cb, c);
+	else
+		js_unwatch(c->js);
+}
+
 static void
 run_release(void *ctx, struct node *n, int idle)
 {
@@ -621,7 +635,7 @@ setup(struct bctx *c)
 	c->run = (struct runner){
 		.ctx = c, .begin = run_begin, .start = run_start, .finish = run_finish,
 		.after = run_after, .killall = run_killall, .acquire = run_acquire,
-		.release = run_release, .progress = run_progress, .weight = run_weight,
+		.release = run_release, .slotwait = run_slotwait, .progress = run_progress, .weight = run_weight,
 	};
 	uv_timer_init(c->loop, &c->killtimer);
 	c->killtimer.data = c;
@@ -676,7 +690,6 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	}
 	sched_init(&c.s, g, &c.j, &c.run, o->jobs, o->keep);
 	status_init(&c.st, c.loop, &c.s, o->quiet);
-	js_watch(c.js, c.loop, token_cb, &c);
 	sched_pump(&c.s);
 	while (!sched_finished(&c.s)) {
 		if (uv_run(c.loop, UV_RUN_ONCE) == 0 && !sched_finished(&c.s) && !c.sp.jobs) {

@@ -204,16 +204,30 @@ bestready(const struct sched *s)
 	return best;
 }
 
+/* tell the runner whether a ready node now waits for a slot */
+static void
+slotwait(struct sched *s, int waiting)
+{
+	if (waiting == s->slotwait)
+		return;
+	s->slotwait = waiting;
+	if (s->run->slotwait)
+		s->run->slotwait(s->run->ctx, waiting);
+}
+
 void
 sched_pump(struct sched *s)
 {
 	long i;
 
 	while (!s->stopping && (i = bestready(s)) >= 0) {
-		if (!takeslot(s))
-			break;
+		if (!takeslot(s)) {
+			slotwait(s, 1);
+			return;
+		}
 		begin(s, s->g->nodes[i], &s->runs[i]);
 	}
+	slotwait(s, 0);
 }
 
 void
@@ -240,6 +254,7 @@ void
 sched_interrupt(struct sched *s, int sig)
 {
 	s->stopping = 1;
+	slotwait(s, 0);
 	if (!s->signal)
 		s->signal = sig;
 	if (s->run->killall)

@@ -51,6 +51,11 @@ struct runner {
 	void (*killall)(void *ctx, int sig);
 	/* take a slot (1 taken, 0 none free now); NULL: the scheduler counts -j itself */
 	int (*acquire)(void *ctx);
+	/* waiting 1: a ready node waits for a slot, so watch for one and call
+	   sched_pump when one may be free; 0: stop watching (no node needs a slot;
+	   a build that watched the pool all along woke for every free token). Called
+	   on every change, starting from 0 (may be NULL) */
+	void (*slotwait)(void *ctx, int waiting);
 	/* give back the slot n held; idle tells that no node holds one now */
 	void (*release)(void *ctx, struct node *n, int idle);
 	/* how long n is expected to take, any unit (NULL: every node weighs 1) */
@@ -69,6 +74,7 @@ struct sched {
 	int nfail;
 	int stopping;         /* no new nodes start */
 	int signal;           /* the signal that interrupted the build, or 0 */
+	int slotwait;         /* 1 while a ready node waits for a slot (runner told) */
 	size_t ndone, ntodo;  /* progress counters of this run */
 	struct nrun *runs;    /* one per node, owned */
 	const char *fromstep; /* restart failed nodes at this step (borrowed) */

@@ -19,6 +19,9 @@ struct fake {
 	struct strv order;      /* nodes in the order they were merged */
 	struct strv failsteps;  /* "node/step" that fail */
 	int killed;
+	int slots;              /* free slots of a fake pool (with acquire) */
+	int waiting;            /* what slotwait said last */
+	int waitcalls;          /* how often it was called */
 };
 
 static int
@@ -55,6 +58,34 @@ static void
 fkill(void *ctx, int sig)
 {
 	((struct fake *)ctx)->killed = sig;
+}
+
+static int
+facquire(void *ctx)
+{
+	struct fake *f = ctx;
+
+	if (!f->slots)
+		return 0;
+	f->slots--;
+	return 1;
+}
+
+static void
+frelease(void *ctx, struct node *n, int idle)
+{
+	((struct fake *)ctx)->slots++;
+}
+
+static void
+fslotwait(void *ctx, int waiting)
+{
+	struct fake *f = ctx;
+
+	/* told only on a change */
+	assert_int_not_equal(waiting, f->waiting);
+	f->waiting = waiting;
+	f->waitcalls++;
 }
 
 static void
@@ -280,6 +311,52 @@ test_critical_path(void **state)
 	wclose(&w);
 }
 
+/* the pool is watched only while a ready node waits for a slot: with free
+   slots and nothing ready (a chain), never; with one slot and many ready
+   nodes, until the last of them has started */
+static void
+test_slotwait(void **state)
+{
+	struct world w;
+
+	chainset = 1;
+	wopen(&w, 8, 1);
+	chainset = 0;
+	w.run.acquire = facquire;
+	w.run.release = frelease;
+	w.run.slotwait = fslotwait;
+	w.f.slots = 8;
+	sched_pump(&w.s);
+	assert_int_equal(w.f.nrunning, 2);
+	while (w.f.nrunning) {
+		finishone(&w.f);
+		assert_int_equal(w.f.waiting, 0);
+	}
+	assert_int_equal(w.f.waitcalls, 0);
+	assert_int_equal(w.f.order.n, 4);
+	wclose(&w);
+
+	wopen(&w, 1, 1);
+	w.run.acquire = facquire;
+	w.run.release = frelease;
+	w.run.slotwait = fslotwait;
+	w.f.slots = 1;
+	sched_pump(&w.s);
+	assert_int_equal(w.f.nrunning, 1);
+	assert_int_equal(w.f.waiting, 1);
+	while (w.f.nrunning) {
+		int ready = 0;
+		for (size_t i = 0; i < w.g.n; i++)
+			ready += w.s.runs[i].st == N_READY;
+		/* watching exactly while a ready node waits */
+		assert_int_equal(w.f.waiting, ready > 0);
+		finishone(&w.f);
+	}
+	assert_int_equal(w.f.waiting, 0);
+	assert_int_equal(w.f.order.n, 10);
+	wclose(&w);
+}
+
 static int
 setup(void **state)
 {
@@ -303,6 +380,7 @@ main(void)
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_only_marked),
 		cmocka_unit_test(test_critical_path),
+		cmocka_unit_test(test_slotwait),
 	};
 	return cmocka_run_group_tests_name("sched", tests, setup, teardown);
 }
