@@ -32,6 +32,7 @@ struct nrun {
 	unsigned long long tstep;  /* start of the current step, ns */
 	int status;             /* the failed step's exit status (-signal when killed) */
 	int holds;              /* 1 while it holds a slot */
+	int unpacking;          /* 1 from its start until its first step can run */
 	double prio;            /* the longest path from here to the end: ready nodes
 	                           with the highest start first */
 };
@@ -39,11 +40,14 @@ struct nrun {
 /* what a runner does for the scheduler; every call returns 0 or -1 */
 struct runner {
 	void *ctx;
-	/* prepare n for its first step (fresh unpack) and fill steps */
+	/* prepare n for its first step (fresh unpack) and fill steps: 0 done, -1
+	   failed, or 1 when the work goes on off the loop: then the runner fills
+	   steps and calls sched_begun from the loop */
 	int (*begin)(void *ctx, struct node *n, struct strv *steps);
 	/* start step of n; later call sched_stepdone from the event loop */
 	int (*start)(void *ctx, struct node *n, const char *step);
-	/* all steps done: merge n into the root */
+	/* all steps done: merge n into the root: 0 done, -1 failed, or 1 when the
+	   merge goes on off the loop: then the runner calls sched_merged */
 	int (*finish)(void *ctx, struct node *n);
 	/* n is merged and journaled: its staging dir may go (may be NULL) */
 	void (*after)(void *ctx, struct node *n);
@@ -75,6 +79,7 @@ struct sched {
 	int stopping;         /* no new nodes start */
 	int signal;           /* the signal that interrupted the build, or 0 */
 	int slotwait;         /* 1 while a ready node waits for a slot (runner told) */
+	int jfail;            /* 1 once the journal could not be written: nothing more starts */
 	size_t ndone, ntodo;  /* progress counters of this run */
 	struct nrun *runs;    /* one per node, owned */
 	const char *fromstep; /* restart failed nodes at this step (borrowed) */
@@ -89,6 +94,10 @@ void sched_init(struct sched *s, struct graph *g, struct journal *j, struct runn
 void sched_pump(struct sched *s);
 /* a step of n ended with status (0 ok, >0 exit status, <0 -signal) */
 void sched_stepdone(struct sched *s, struct node *n, int status);
+/* the begin that the runner took off the loop ended: rc 0 or -1 */
+void sched_begun(struct sched *s, struct node *n, int rc);
+/* the merge that the runner took off the loop ended: rc 0 or -1 */
+void sched_merged(struct sched *s, struct node *n, int rc);
 /* stop starting nodes and signal the running ones */
 void sched_interrupt(struct sched *s, int sig);
 /* 1 when nothing runs and nothing more can start */

@@ -1,6 +1,7 @@
 /* t-sched: the scheduler against a fake runner: -j, dependency order,
    failures, -k, interruption and the journal it writes */
 #include "unit.h"
+#include <fcntl.h>
 #include "graph.h"
 #include "journal.h"
 #include "profile.h"
@@ -19,6 +20,8 @@ struct fake {
 	struct strv order;      /* nodes in the order they were merged */
 	struct strv failsteps;  /* "node/step" that fail */
 	int killed;
+	int begun;              /* nodes begun */
+	struct node *lastbegun;
 	int slots;              /* free slots of a fake pool (with acquire) */
 	int waiting;            /* what slotwait said last */
 	int waitcalls;          /* how often it was called */
@@ -27,6 +30,10 @@ struct fake {
 static int
 fbegin(void *ctx, struct node *n, struct strv *steps)
 {
+	struct fake *f = ctx;
+
+	f->begun++;
+	f->lastbegun = n;
 	strvadd(steps, "configure");
 	strvadd(steps, "build");
 	return 0;
@@ -226,8 +233,12 @@ test_failure_blocks_dependents(void **state)
 	wdrive(&w);
 	assert_int_equal(sched_state(&w.s, graph_get(&w.g, "b:32"))->st, N_FAILED);
 	assert_int_equal(w.s.nfail, 1);
-	/* nothing starts after the first failure with -k 1 */
-	assert_true(w.f.order.n < 10);
+	/* nothing starts after the first failure with -k 1: b:32 was the last node
+	   begun, every other one begun was merged, and some were never begun */
+	assert_ptr_equal(w.f.lastbegun, graph_get(&w.g, "b:32"));
+	assert_int_equal(w.f.order.n, w.f.begun - 1);
+	assert_true(w.f.begun < 10);
+	assert_int_equal(sched_state(&w.s, graph_get(&w.g, "d:32"))->st, N_BLOCKED);
 	assert_int_equal(journal_get(&w.j, "b:32")->ev, J_FAILED);
 	assert_string_equal(journal_get(&w.j, "b:32")->step, "build");
 	wclose(&w);
@@ -357,6 +368,29 @@ test_slotwait(void **state)
 	wclose(&w);
 }
 
+/* a journal that cannot be written stops the build: the node whose start
+   cannot be recorded does not run, and nothing starts after it */
+static void
+test_journal_failure(void **state)
+{
+	struct world w;
+	int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+
+	assert_true(full >= 0);
+	wopen(&w, 2, 10);
+	dup2(full, w.j.fd);
+	close(full);
+	unit_capture_begin();
+	wdrive(&w);
+	char *err = unit_capture_end();
+	assert_non_null(strstr(err, "cannot write journal"));
+	free(err);
+	assert_int_equal(w.s.jfail, 1);
+	assert_int_equal(w.f.starts, 0);
+	assert_int_equal(w.f.order.n, 0);
+	wclose(&w);
+}
+
 static int
 setup(void **state)
 {
@@ -381,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_only_marked),
 		cmocka_unit_test(test_critical_path),
 		cmocka_unit_test(test_slotwait),
+		cmocka_unit_test(test_journal_failure),
 	};
 	return cmocka_run_group_tests_name("sched", tests, setup, teardown);
 }
