@@ -224,12 +224,8 @@ plan_decide(struct graph *g, const char *state, struct strv *whys, int scoped)
 	char *path = xasprintf("%s/journal.jsonl", state);
 	size_t n = 0;
 
-	if (exists(path)) {
-		if (journal_open(&j, path) < 0)
-			exit(1);
-	} else {
-		memset(&j, 0, sizeof(j));
-	}
+	if (journal_read(&j, path) < 0)
+		exit(1);
 	for (size_t i = 0; i < g->n; i++) {
 		struct node *nd = g->nodes[i];
 		char *why;
@@ -243,8 +239,7 @@ plan_decide(struct graph *g, const char *state, struct strv *whys, int scoped)
 		n += nd->mark;
 		strvtake(whys, why ? why : xstrdup(""));
 	}
-	if (j.path)
-		journal_close(&j);
+	journal_close(&j);
 	free(path);
 	return n;
 }
