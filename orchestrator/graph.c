@@ -1,5 +1,5 @@
 /*
- * Nodes are (recipe, ABI) pairs. Edges, from DESIGN §4:
+ * Nodes are (recipe, ABI) pairs. Edges (ARCHITECTURE.md, "Data model"):
  *  - "depends": ["zlib"] makes openssl:32 wait for zlib:32, or for zlib on the
  *    primary ABI when zlib is not built for 32; "zlib:64" pins the ABI; a
  *    one-pass recipe (multilib gcc) waits for every ABI of its dependencies;

@@ -1,4 +1,4 @@
-/* graph: (recipe, ABI) nodes, their dependencies (DESIGN §4), order and keys */
+/* graph: (recipe, ABI) nodes, their dependencies (ARCHITECTURE.md, "Data model"), order and keys */
 #ifndef MLFS_GRAPH_H
 #define MLFS_GRAPH_H
 

@@ -1,4 +1,4 @@
-/* t-graph: the dependency rules of DESIGN §4, cycles, selection and keys */
+/* t-graph: the dependency rules (ARCHITECTURE.md, "Data model"), cycles, selection and keys */
 #include "unit.h"
 #include "graph.h"
 #include "profile.h"
