@@ -533,7 +533,7 @@ fetch_progress_cb(void *arg, const char *name, curl_off_t now, curl_off_t total)
 	fflush(stderr);
 }
 
-/* fetch every URL source of the marked nodes into the cache */
+/* fetch every URL source of the nodes that run into the cache */
 static int
 fetchall(struct bctx *c)
 {
@@ -544,7 +544,7 @@ fetchall(struct bctx *c)
 
 	for (size_t i = 0; i < c->g->n; i++) {
 		struct node *nd = c->g->nodes[i];
-		if (!nd->mark)
+		if (!nd->run)
 			continue;
 		for (size_t k = 0; k < nd->r->nsources; k++) {
 			const struct source *s = &nd->r->sources[k];

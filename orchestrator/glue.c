@@ -360,16 +360,3 @@ glue_write(const struct gluectx *g)
 		rc = -1;
 	return rc;
 }
-
-char *
-glue_rtldlist(const struct profiles *p, const struct strv *abis)
-{
-	struct buf b = {0};
-
-	for (size_t i = 0; i < p->n; i++)
-		if (strvfind(abis, p->abis[i].name) >= 0)
-			bufprintf(&b, "%s%s", b.n ? " " : "", p->abis[i].loader);
-	if (!b.s)
-		b.s = xstrdup("");
-	return b.s;
-}

@@ -306,8 +306,8 @@ cmd_rebuild(struct cli *c)
 		if (graph_select(&w.g, c->args.v[i]) < 0)
 			exit(1);
 	if (c->dependents)
-		graph_mark_users(&w.g);
-	graph_mark_deps(&w.g, 2);
+		graph_select_users(&w.g);
+	graph_select_deps(&w.g, SEL_SCOPE);
 	rc = runbuild(c, &w, 1);
 	plan_release(&w);
 	return rc;
@@ -324,10 +324,9 @@ cmd_fetch(struct cli *c)
 		for (size_t i = 0; i < c->args.n; i++)
 			if (graph_select(&w.g, c->args.v[i]) < 0)
 				exit(1);
-	} else {
-		for (size_t i = 0; i < w.g.n; i++)
-			w.g.nodes[i]->mark = 1;
 	}
+	for (size_t i = 0; i < w.g.n; i++)
+		w.g.nodes[i]->run = !c->args.n || w.g.nodes[i]->sel;
 	rc = build_fetch(&c->o, &w.g);
 	plan_release(&w);
 	return rc;
@@ -352,7 +351,7 @@ cmd_status(struct cli *c)
 	}
 	for (size_t i = 0; i < w.g.n; i++) {
 		struct node *n = w.g.nodes[i];
-		if (c->args.n && !n->mark)
+		if (c->args.n && !n->sel)
 			continue;
 		const struct jstate *s = journal_get(&j, n->name);
 		int k = 3;
@@ -421,7 +420,7 @@ cmd_clean(struct cli *c)
 	for (size_t i = 0; i < w.g.n; i++) {
 		struct node *n = w.g.nodes[i];
 		char *top, *stage;
-		if (!n->mark)
+		if (!n->sel)
 			continue;
 		top = state_path(c->o.state, "build", n->name, "");
 		stage = state_stagedir(c->o.state, n->name);
@@ -538,8 +537,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	parseopts(&c, argc - 1, argv + 1);
-	if (cmd->locks && state_lock(c.o.state) < 0)
+	if (cmd->locks && state_lock(c.o.state) < 0) {
+		clifree(&c);
 		return 1;
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = cmd->run(&c);
 	curl_global_cleanup();

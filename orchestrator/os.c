@@ -260,26 +260,6 @@ abspath(const char *path)
 }
 
 int
-copyfile(const char *from, const char *to)
-{
-	struct stat st;
-	size_t len;
-	char *data;
-	int rc;
-
-	if (stat(from, &st) < 0)
-		return error("stat '%s':", from);
-	data = readfile(from, &len);
-	if (!data)
-		return error("read '%s':", from);
-	rc = writefile(to, data, len, st.st_mode & 07777);
-	if (rc == 0)
-		chmod(to, st.st_mode & 07777);
-	free(data);
-	return rc;
-}
-
-int
 runwait(char *const argv[], const char *cwd)
 {
 	extern char **environ;

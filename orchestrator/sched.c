@@ -13,16 +13,6 @@
 #include "sched.h"
 #include "util.h"
 
-static const char *const stnames[] = {
-	"skip", "done", "waiting", "ready", "running", "failed", "blocked", "interrupted",
-};
-
-const char *
-sched_stname(enum nstate st)
-{
-	return stnames[st];
-}
-
 struct nrun *
 sched_state(const struct sched *s, const struct node *n)
 {
@@ -60,8 +50,8 @@ sched_init(struct sched *s, struct graph *g, struct journal *j, struct runner *r
 		struct node *n = g->nodes[i];
 		struct nrun *r = &s->runs[i];
 		n->data = r;
-		r->st = n->mark ? N_WAIT : N_SKIP;
-		if (n->mark)
+		r->st = n->run ? N_WAIT : N_SKIP;
+		if (n->run)
 			s->ntodo++;
 	}
 	for (size_t i = 0; i < g->n; i++) {

@@ -85,8 +85,7 @@ struct sched {
 	const char *fromstep; /* restart failed nodes at this step (borrowed) */
 };
 
-/* set up s for g: a node runs when mark is set on it; the others count as done.
-   The caller sets mark on the nodes to build. */
+/* set up s for g: the nodes with run set run; the others count as done */
 void sched_init(struct sched *s, struct graph *g, struct journal *j, struct runner *run,
 	int maxjobs, int maxfail);
 /* start every node that can start now; called at start, after each completion
@@ -104,8 +103,6 @@ void sched_interrupt(struct sched *s, int sig);
 int sched_finished(const struct sched *s);
 /* the state of n */
 struct nrun *sched_state(const struct sched *s, const struct node *n);
-/* name of a node state ("done") */
-const char *sched_stname(enum nstate st);
 /* free what s owns */
 void sched_release(struct sched *s);
 

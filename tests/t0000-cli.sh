@@ -78,4 +78,15 @@ test_expect_success 'plan and status read the journal without writing it' '
 	test -f st8/journal.jsonl && test ! -e st8/journal.jsonl.old
 '
 
+test_expect_success 'a second mlfs on a locked state dir: an error naming the holder, nothing leaked' '
+	mkdir -p st9 &&
+	flock st9/lock sh -c "touch st9/held; exec sleep 30" &
+	holder=$! &&
+	while [ ! -e st9/held ]; do sleep 0.1; done &&
+	test_expect_code 1 "$MLFS" --state=st9 build --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>err9 &&
+	kill $holder &&
+	grep -q "another mlfs .* is using state dir" err9 &&
+	! grep -q LeakSanitizer err9
+'
+
 test_done

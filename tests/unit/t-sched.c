@@ -46,7 +46,7 @@ fstart(void *ctx, struct node *n, const char *step)
 
 	/* every dependency is merged before a node's first step */
 	for (size_t i = 0; i < n->ndeps; i++)
-		assert_true(!n->deps[i]->mark || strvfind(&f->order, n->deps[i]->name) >= 0);
+		assert_true(!n->deps[i]->run || strvfind(&f->order, n->deps[i]->name) >= 0);
 	f->running[f->nrunning++] = n;
 	f->starts++;
 	return 0;
@@ -175,7 +175,7 @@ wopen(struct world *w, int jobs, int keep)
 	strvfree(&abis);
 	graph_keys(&w->g, &prof, "");
 	for (size_t i = 0; i < w->g.n; i++)
-		w->g.nodes[i]->mark = 1;
+		w->g.nodes[i]->run = 1;
 	jp = xasprintf("%s/journal.jsonl", w->dir);
 	assert_int_equal(journal_open(&w->j, jp), 0);
 	free(jp);
@@ -292,8 +292,9 @@ test_only_marked(void **state)
 
 	wopen(&w, 2, 1);
 	sched_release(&w.s);
-	graph_unmark(&w.g);
-	graph_get(&w.g, "c:64")->mark = 1;
+	for (size_t i = 0; i < w.g.n; i++)
+		w.g.nodes[i]->run = 0;
+	graph_get(&w.g, "c:64")->run = 1;
 	sched_init(&w.s, &w.g, &w.j, &w.run, 2, 1);
 	wdrive(&w);
 	assert_int_equal(w.f.order.n, 1);
