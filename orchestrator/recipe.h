@@ -59,6 +59,8 @@ struct recipe {
 	int checkcross; /* its check step runs no target programs: run it for every ABI */
 	int primaryfirst; /* its other ABIs' nodes wait for its primary ABI's node */
 	int needsrun;   /* its build runs what it builds: only ABIs that run here */
+	char *lfsonly;  /* "lfs_only": why it has no place in host mode (the host's
+	                   toolchain builds there), or NULL; owned */
 	struct strv depends;    /* "zlib" or "zlib:64" */
 	struct strv hostdepends; /* like depends, in host mode only: an LFS build has
 	                            them from an earlier stage (readline's ncurses) */

@@ -173,8 +173,8 @@ test_primary_first(void **state)
 	struct recipeset rs;
 	struct graph g;
 
-	recipe(dir, "h", "\"stage\": \"cross\", \"abis\": \"all\"");
-	recipe(dir, "c", "\"stage\": \"cross\", \"abis\": \"all\", \"primary_first\": true, \"depends\": [\"h\"]");
+	recipe(dir, "h", "\"stage\": \"system\", \"abis\": \"all\"");
+	recipe(dir, "c", "\"stage\": \"system\", \"abis\": \"all\", \"primary_first\": true, \"depends\": [\"h\"]");
 	for (int flags = 0; flags <= GRAPH_DECLARED; flags += GRAPH_DECLARED) {
 		loadf(dir, "32,64,x32", &rs, &g, 0, flags);
 		assert_true(deps_of(&g, "c:64", "h:64"));
@@ -362,10 +362,44 @@ test_select_and_keys(void **state)
 	free(dir);
 }
 
+/* host mode has no nodes of the recipes only an LFS build uses, says why, and
+   drops the edges to them; an LFS build keeps them */
+static void
+test_hostmode_leaves_out(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "binutils-pass1", "\"stage\": \"cross\"");
+	recipe(dir, "libc", "\"stage\": \"system\", \"abis\": \"all\", \"lfs_only\": \"the host's libc serves\"");
+	recipe(dir, "zlib", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"libc\"]");
+	loadf(dir, "32,64", &rs, &g, 0, GRAPH_DECLARED);
+	assert_null(graph_get(&g, "binutils-pass1:64"));
+	assert_null(graph_get(&g, "libc:32"));
+	assert_true(deps_of(&g, "zlib:32", ""));
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.hostout.n, 4);
+	assert_string_equal(g.hostout.v[0], "binutils-pass1");
+	assert_non_null(strstr(g.hostout.v[1], "Chapter 5"));
+	assert_string_equal(g.hostout.v[2], "libc");
+	assert_string_equal(g.hostout.v[3], "the host's libc serves");
+	graph_release(&g);
+	recipes_release(&rs);
+	load(dir, "32,64", &rs, &g, 0);
+	assert_true(deps_of(&g, "zlib:32", "libc:32 binutils-pass1:64"));
+	assert_int_equal(g.hostout.n, 0);
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hostmode_leaves_out),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_book_order),
 		cmocka_unit_test(test_primary_first),
