@@ -395,11 +395,51 @@ test_hostmode_leaves_out(void **state)
 	free(dir);
 }
 
+/* --abi 32,x32: the first requested ABI becomes the primary one; recipes
+   without "abis" are built for it, and the layout's hash says so */
+static void
+test_primary_not_requested(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct profiles p2;
+	struct recipeset rs;
+	struct graph g;
+	struct strv abis = {0};
+	char before[65];
+
+	recipe(dir, "tool", "\"stage\": \"system\"");
+	recipe(dir, "lib", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"tool\"]");
+	assert_int_equal(profiles_load(&p2, "abi-profiles", "lfs"), 0);
+	strvadd(&abis, "64");
+	strvadd(&abis, "32");
+	assert_null(layout_primary(&p2.layout, &abis));
+	strvfree(&abis);
+	strvadd(&abis, "32");
+	strvadd(&abis, "x32");
+	memcpy(before, p2.layout.hash, sizeof(before));
+	assert_string_equal(layout_primary(&p2.layout, &abis), "32");
+	assert_string_not_equal(before, p2.layout.hash);
+	assert_string_equal(layout_libdir(&p2.layout, "32"), "/usr/lib32");
+	assert_int_equal(recipes_load(&rs, dir, dir, &p2), 0);
+	assert_int_equal(graph_build(&g, &rs, &p2, &abis, GRAPH_DECLARED), 0);
+	assert_string_equal(g.primary, "32");
+	assert_true(deps_of(&g, "lib:x32", "tool:32"));
+	assert_true(deps_of(&g, "lib:32", "tool:32"));
+	assert_int_equal(g.n, 3);
+	graph_release(&g);
+	recipes_release(&rs);
+	profiles_release(&p2);
+	strvfree(&abis);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostmode_leaves_out),
+		cmocka_unit_test(test_primary_not_requested),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_book_order),
 		cmocka_unit_test(test_primary_first),
