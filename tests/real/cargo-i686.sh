@@ -113,7 +113,7 @@ else
 	notok "the program is not i386"
 fi
 if [ -f "$B" ] && readelf -d "$B" | grep -q 'NEEDED.*\[libz.so.1\]' &&
-	grep -q -- "-L native=$R/usr/lib32" "$W/cargo.log" "$P"/target/i686-unknown-linux-gnu/debug/build/libz-sys-*/output 2>/dev/null; then
+	grep -qx "cargo:rustc-link-search=native=$R/usr/lib32" "$P"/target/i686-unknown-linux-gnu/debug/build/libz-sys-*/output; then
 	ok "it links libz.so.1 from the root's /usr/lib32"
 else
 	notok "it does not link the root's /usr/lib32/libz.so.1"

@@ -35,6 +35,8 @@ configure() {
 	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
 		multi=(--host="${MLFS_HOST:?}" --enable-multi-arch
 			--libdir="${LIBDIR:?}" --libexecdir="$LIBDIR")
+	elif [ -n "$(libdir_arg)" ]; then
+		multi=("$(libdir_arg)")
 	fi
 	mkdir -p build
 	cd build || return
@@ -64,6 +66,7 @@ install() {
 	# one ldd serves every ABI: its RTLDLIST names the loaders by their
 	# /lib64, /lib and /libx32 paths
 	sed '/RTLDLIST=/s@/usr@@g' -i "$d/usr/bin/ldd"
+	ldd_layout "$d/usr/bin/ldd"
 	rm -f "$d/usr/share/info/dir"
 	[ "$MLFS_ABI" = "$MLFS_PRIMARY_ABI" ] || return 0
 	# the book's locales, compiled into the staged locale archive
