@@ -31,6 +31,8 @@ config_load(struct buildopts *o)
 		strvadd(&o->srcover, json_string_value(v));
 	json_array_foreach(json_object_get(c, "mirrors"), i, v)
 		strvadd(&o->mirrors, json_string_value(v));
+	json_array_foreach(json_object_get(c, "packages"), i, v)
+		strvadd(&o->pkgs, json_string_value(v));
 	if (json_is_string(v = json_object_get(c, "jobserver")))
 		o->jsmode = !strcmp(json_string_value(v), "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
 	json_decref(c);
@@ -64,6 +66,7 @@ config_save(const struct buildopts *o)
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));
 	json_object_set_new(c, "mirrors", config_strarray(&o->mirrors));
+	json_object_set_new(c, "packages", config_strarray(&o->pkgs));
 	json_object_set_new(c, "jobserver", json_string(o->jsmode == JSMODE_FIFO ? "fifo" : "pipe"));
 	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
 	rc = mkdirs(o->state, 0755) < 0 ? -1 : writefile(path, text, strlen(text), 0644);
