@@ -280,7 +280,7 @@ mesonoptions(struct buf *b, const char *libdir)
 /* native-<abi>.ini: the ABI's tools as the build machine's, which is what BLFS
    packages that refuse parts of a cross build want (the multilib note: "stop
    pretending cross building for 32-bit"); usable when the ABI's programs run
-   here. cross-<abi>.ini (every ABI but the primary): a cross file, for an ABI
+   here. cross-<abi>.ini (every ABI but 64, the build machine's): a cross file, for an ABI
    whose programs cannot run here (x32 on most kernels) */
 static int
 meson(const struct gluectx *g, const struct abi *a, const char *libdir, int primary)
@@ -364,6 +364,15 @@ cmake(const struct gluectx *g, const struct abi *a, const char *libdir, int prim
    pkg-config, so that a -sys crate's build script links the root's library
    (the pkg-config crate reads PKG_CONFIG_<target>, and takes it as leave to
    cross-compile) */
+/* 1 when a is the build machine's own ABI (x86_64, 64-bit): the host's gcc
+   and programs are its; every other ABI gets wrappers and cross files, also
+   when it is the primary ABI of a build without 64 */
+static int
+native(const struct abi *a)
+{
+	return a->elfclass == 64 && a->machine == ELF_X86_64;
+}
+
 static int
 cargo(const struct gluectx *g)
 {
@@ -383,7 +392,7 @@ cargo(const struct gluectx *g)
 			if (*s == '-')
 				*s = '_';
 		bufprintf(&env, "PKG_CONFIG_%s = \"%s\"\n", var, spc);
-		if (strcmp(a->name, g->prof->layout.primary)) {
+		if (!native(a)) {
 			char *cc = xasprintf("/usr/bin/%s-gcc", a->host), *scc = seen(g, cc);
 			bufprintf(&b, "\n[target.%s]\nlinker = \"%s\"\n", t, scc);
 			free(scc);
@@ -412,7 +421,7 @@ glue_write(const struct gluectx *g)
 	for (size_t i = 0; i < g->abis->n; i++) {
 		const struct abi *a = abi_get(g->prof, g->abis->v[i]);
 		const char *libdir = a ? layout_libdir(l, a->name) : NULL;
-		int primary = a && !strcmp(a->name, l->primary);
+		int primary = a && native(a);
 		if (!libdir) {
 			rc = error("ABI '%s' has no profile or no libdir in layout '%s'",
 				g->abis->v[i], l->name);

@@ -8,11 +8,10 @@
        /etc/ld.so.conf including that directory, when it is missing)
      /usr/bin/<triplet>-pkg-config and its pkgconf personality
        /usr/share/pkgconfig/personality.d/<triplet>.personality
-     /usr/bin/<triplet>-gcc and -g++ for every ABI but the primary
+     /usr/bin/<triplet>-gcc and -g++ for every ABI but 64 (the build machine's)
        (exec gcc -m32 "$@")
      /usr/share/mlfs/meson/native-<abi>.ini   a meson native file for every ABI
-     /usr/share/mlfs/meson/cross-<abi>.ini    a meson cross file for every ABI but
-                                             the primary
+     /usr/share/mlfs/meson/cross-<abi>.ini    a meson cross file for every ABI but 64
      /usr/share/mlfs/cmake/<abi>.cmake   a CMake toolchain file
      /usr/share/mlfs/cargo/config.toml   Rust linkers for the other ABIs' targets,
                                          and every target's pkg-config ([env])

@@ -292,6 +292,28 @@ t_cmake_layouts(void **state)
 	profiles_release(&p2);
 }
 
+/* --abi 32,x32: 32 is the build's primary ABI, yet its wrappers, cross files
+   and cargo linker are written (the build machine stays 64-bit) */
+static void
+t_without_64(void **state)
+{
+	struct strv two = {0};
+	struct gluectx g2 = g;
+
+	strvadd(&two, "32");
+	strvadd(&two, "x32");
+	assert_string_equal(layout_primary(&prof.layout, &two), "32");
+	g2.abis = &two;
+	assert_int_equal(glue_write(&g2), 0);
+	assert_true(exists(inr("/usr/bin/i686-pc-linux-gnu-gcc")));
+	assert_true(exists(inr("/usr/share/mlfs/meson/cross-32.ini")));
+	assert_true(exists(inr("/usr/share/mlfs/meson/native-32.ini")));
+	assert_false(exists(inr("/usr/share/mlfs/meson/native-64.ini")));
+	assert_int_equal(unit_sh("grep -q 'i686-unknown-linux-gnu' '%s' && grep -q 'CMAKE_SYSTEM_PROCESSOR i686' '%s'",
+		inr("/usr/share/mlfs/cargo/config.toml"), inr("/usr/share/mlfs/cmake/32.cmake")), 0);
+	strvfree(&two);
+}
+
 /* a CMake project configured with the 32 toolchain file builds 32-bit code */
 static void
 t_cmake(void **state)
@@ -321,6 +343,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_pkg_config_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_meson_cargo, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cmake_layouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_without_64, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cmake, setup, teardown),
 	};
 
