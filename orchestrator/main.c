@@ -489,9 +489,9 @@ findcommand(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--") || a[0] != '-' || !a[1]) {
-			if (!strcmp(a, "--"))
-				return 0;
+		if (!strcmp(a, "--"))
+			return 0;
+		if (a[0] != '-' || !a[1]) {
 			for (int k = i; k > 1; k--)
 				argv[k] = argv[k - 1];
 			argv[1] = (char *)a;
