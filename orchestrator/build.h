@@ -24,6 +24,8 @@ struct buildopts {
 	struct strv abis;     /* requested ABIs */
 	struct strv srcover;  /* "PKG=DIR" local source trees */
 	struct strv mirrors;  /* --mirror base urls */
+	struct strv pkgs;     /* the PKG operands of the last build (kept): a bare
+	                         build, plan or status is about them; empty: all */
 	int jobs;             /* -j */
 	int keep;             /* -k: failures before no new node starts */
 	int quiet;

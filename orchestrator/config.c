@@ -32,7 +32,7 @@ int
 config_load(struct buildopts *o)
 {
 	static const char *const keys[] = {"root", "lfs", "recipes", "profiles", "patches",
-		"layout", "abis", "sources", "mirrors", "jobserver", NULL};
+		"layout", "abis", "sources", "mirrors", "packages", "jobserver", NULL};
 	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout};
 	char *path = xasprintf("%s/config.json", o->state);
 	const char *v, *js = NULL;
@@ -62,7 +62,8 @@ config_load(struct buildopts *o)
 	if (jdoc_strlist(&d, "", d.root, "abis", 0, &o->abis) < 0 ||
 	    jdoc_strlist(&d, "", d.root, "sources", 0, &o->srcover) < 0 ||
 	    checksources(&d, &o->srcover) < 0 ||
-	    jdoc_strlist(&d, "", d.root, "mirrors", 0, &o->mirrors) < 0)
+	    jdoc_strlist(&d, "", d.root, "mirrors", 0, &o->mirrors) < 0 ||
+	    jdoc_strlist(&d, "", d.root, "packages", 0, &o->pkgs) < 0)
 		rc = -1;
 	if (jdoc_str(&d, "", d.root, "jobserver", 0, &js) < 0)
 		rc = -1;
@@ -103,6 +104,7 @@ config_save(const struct buildopts *o)
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));
 	json_object_set_new(c, "mirrors", config_strarray(&o->mirrors));
+	json_object_set_new(c, "packages", config_strarray(&o->pkgs));
 	json_object_set_new(c, "jobserver", json_string(o->jsmode == JSMODE_FIFO ? "fifo" : "pipe"));
 	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
 	rc = mkdirs(o->state, 0755) < 0 ? -1 : writefile(path, text, strlen(text), 0644);

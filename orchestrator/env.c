@@ -73,20 +73,28 @@ hostflags(struct strv *env, const struct envin *in, const char *libdir)
 	}
 }
 
-/* MLFS_RTLDLIST: the loaders of the requested ABIs, as ldd's RTLDLIST names
-   them (glibc's one ldd serves every ABI) */
+/* the layout for the recipes that place every ABI (gcc's multilib dirs, ldd):
+   MLFS_LAYOUT, MLFS_LIBDIR_<ABI> of every requested ABI, and MLFS_LOADERS,
+   their loaders where programs look for them */
 static void
-loaders(struct strv *env, const struct envin *in)
+layoutvars(struct strv *env, const struct envin *in)
 {
-	struct buf b = {0};
+	const struct layout *l = &in->prof->layout;
+	struct buf ld = {0};
 
+	set(env, "MLFS_LAYOUT", l->name);
 	for (size_t i = 0; i < in->abis->n; i++) {
 		const struct abi *a = abi_get(in->prof, in->abis->v[i]);
-		if (a)
-			bufprintf(&b, "%s%s", b.n ? " " : "", a->loader);
+		const char *dir = layout_libdir(l, in->abis->v[i]);
+		if (!a || !dir)
+			continue;
+		char *k = upper("MLFS_LIBDIR_", a->name);
+		set(env, k, dir);
+		free(k);
+		bufprintf(&ld, "%s%s", ld.n ? " " : "", a->loader);
 	}
-	set(env, "MLFS_RTLDLIST", b.s ? b.s : "");
-	buffree(&b);
+	set(env, "MLFS_LOADERS", ld.s ? ld.s : "");
+	buffree(&ld);
 }
 
 void
@@ -118,7 +126,6 @@ env_build(struct strv *env, const struct envin *in)
 	set(env, "MLFS_ABI", a->name);
 	set(env, "MLFS_PRIMARY_ABI", primary);
 	set(env, "MLFS_ABIS", abis.s ? abis.s : "");
-	loaders(env, in);
 	set(env, "BUILD_MULTI", a->mflag);
 	set(env, "HOST_MULTI", a->host);
 	set(env, "MLFS_HOST", a->host);
@@ -126,7 +133,9 @@ env_build(struct strv *env, const struct envin *in)
 	set(env, "LFS_TGT", pa ? pa->cross : a->cross);
 	set(env, "LFS_TGT_MULTI", a->cross);
 	set(env, "LIBDIR", libdir);
-	set(env, "LIBDIR_MULTI", strrchr(libdir, '/') + 1);
+	/* the libdir under /usr: lib32 (lfs), lib/i386-linux-gnu (multiarch) */
+	set(env, "LIBDIR_MULTI", !strncmp(libdir, "/usr/", 5) ? libdir + 5 : libdir + 1);
+	layoutvars(env, in);
 	if (in->lfs)
 		set(env, "LFS", in->lfs);
 	v = cross ? xasprintf("%s-gcc %s", pa->cross, a->mflag) : xasprintf("gcc %s", a->mflag);

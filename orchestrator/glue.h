@@ -8,11 +8,15 @@
        /etc/ld.so.conf including that directory, when it is missing)
      /usr/bin/<triplet>-pkg-config and its pkgconf personality
        /usr/share/pkgconfig/personality.d/<triplet>.personality
-     /usr/bin/<triplet>-gcc and -g++ for every ABI but the primary
+     /usr/bin/<triplet>-gcc and -g++ for every ABI but 64 (the build machine's)
        (exec gcc -m32 "$@")
-     /usr/share/mlfs/meson/<abi>.ini     a meson cross file (native for the primary)
+     /usr/share/mlfs/meson/native-<abi>.ini   a meson native file for every ABI
+     /usr/share/mlfs/meson/cross-<abi>.ini    a meson cross file for every ABI but 64
      /usr/share/mlfs/cmake/<abi>.cmake   a CMake toolchain file
-     /usr/share/mlfs/cargo/config.toml   Rust linkers for the other ABIs' targets
+     /usr/share/mlfs/cargo/config.toml   Rust linkers for the other ABIs' targets,
+                                         and every target's pkg-config ([env])
+   The pkg-config wrappers ignore the caller's PKG_CONFIG_PATH, _LIBDIR and
+   _SYSROOT_DIR: they answer for their ABI and root only.
    In host mode the root is a sysroot used from outside: paths inside the
    generated files carry the root's prefix; otherwise they are the paths seen
    inside the root (chroot). Every file is written atomically; writing the glue

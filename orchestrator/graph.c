@@ -17,7 +17,10 @@
  *    one-pass page waits for every ABI's node (the multilib gcc for glibc:32,
  *    glibc:64 and glibc:x32).
  *  The stage, book-order and toolchain edges are the book's; host mode
- *  (GRAPH_DECLARED: --root without --lfs) keeps only the others.
+ *  (GRAPH_DECLARED: --root without --lfs) keeps only the others, and leaves
+ *  out the recipes that only an LFS build has a use for (its Chapters 5 to 7,
+ *  and "lfs_only" ones: the host's toolchain builds in host mode); an edge to
+ *  one of them is dropped, since the host provides what it would.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -73,6 +76,7 @@ struct gidx {
 	size_t nabis;
 	struct recipeset *rs;
 	const struct strv *abis;
+	int hostmode;        /* GRAPH_DECLARED */
 };
 
 static struct node *
@@ -83,6 +87,21 @@ find(const struct gidx *x, const struct recipe *r, const char *abi)
 	if (a < 0)
 		return NULL;
 	return x->by[(size_t)(r - x->rs->r) * x->nabis + a];
+}
+
+/* why recipe r has no node in host mode, or NULL */
+static const char *
+hostless(const struct recipe *r)
+{
+	static const char *const why[] = {
+		"a Chapter 5 recipe: the cross toolchain of an LFS build",
+		"a Chapter 6 recipe: the temporary tools of an LFS build",
+		"a Chapter 7 recipe: it prepares the chroot of an LFS build",
+	};
+
+	if (r->stage < STAGE_SYSTEM)
+		return why[r->stage];
+	return r->lfsonly;
 }
 
 /* add the edges of one "depends" entry of node n */
@@ -99,6 +118,8 @@ depedges(struct node *n, const struct gidx *x, const char *spec, const char *pri
 	d = recipe_get(x->rs, dep);
 	if (!d) {
 		rc = error("%s: unknown dependency '%s'", n->r->file, dep);
+	} else if (x->hostmode && hostless(d)) {
+		/* the host provides it */
 	} else if (pin) {
 		t = find(x, d, pin);
 		if (t)
@@ -137,6 +158,11 @@ mknodes(struct graph *g, struct gidx *x, const struct profiles *p)
 	x->by = xcalloc(x->rs->n * x->nabis + 1, sizeof(*x->by));
 	for (size_t i = 0; i < x->rs->n; i++) {
 		struct recipe *r = &x->rs->r[i];
+		if (x->hostmode && hostless(r)) {
+			strvadd(&g->hostout, r->name);
+			strvadd(&g->hostout, hostless(r));
+			continue;
+		}
 		for (size_t j = 0; j < x->nabis; j++) {
 			const char *a = g->abis.v[j];
 			if (r->onepass ? strcmp(a, g->primary) : !recipe_has_abi(r, a))
@@ -292,6 +318,7 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 	if (strvfind(abis, g->primary) < 0)
 		g->primary = g->abis.v[0];
 	x.abis = &g->abis;
+	x.hostmode = (flags & GRAPH_DECLARED) != 0;
 	mknodes(g, &x, p);
 	if (!(flags & GRAPH_DECLARED)) {
 		implicitedges(g, &x);
@@ -436,5 +463,6 @@ graph_release(struct graph *g)
 	free(g->nodes);
 	strvfree(&g->abis);
 	strvfree(&g->leftout);
+	strvfree(&g->hostout);
 	memset(g, 0, sizeof(*g));
 }

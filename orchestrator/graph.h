@@ -43,12 +43,15 @@ struct graph {
 	const char *primary;   /* borrowed */
 	struct strv leftout;   /* pairs: node name, why it was not made ("needs_run"
 	                          on an ABI whose programs cannot run here) */
+	struct strv hostout;   /* pairs: recipe name, why host mode has no node of it
+	                          (Chapters 5-7 and "lfs_only" recipes) */
 };
 
 enum graph_flags {
-	GRAPH_DECLARED = 1 << 0,  /* only declared dependencies: no stage or book-order
-	                             edges (host mode, --root without --lfs, builds
-	                             with the host's compiler) */
+	GRAPH_DECLARED = 1 << 0,  /* host mode (--root without --lfs, builds with the
+	                             host's compiler): only declared dependencies, no
+	                             stage or book-order edges, and no nodes of the
+	                             recipes only an LFS build uses (see hostout) */
 };
 
 /* build the nodes for the requested ABIs; errors (a dependency not built for a

@@ -35,15 +35,18 @@ struct cli {
 	int plan;
 	int dependents;
 	int stats;          /* print where the time of loading and planning went */
+	int all;            /* --all: every package, not the kept PKG operands */
 	struct strv args;   /* operands */
 };
 
 static const char usage_text[] =
-	"usage: mlfs [-C DIR] [--state DIR] COMMAND [OPTIONS] [ARGS]\n"
+	"usage: mlfs [-C DIR] [OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
 	"\n"
 	"commands:\n"
 	"  build [PKG...]     build every node not yet built (resumes after a failure);\n"
-	"                     with PKG, only those packages and what they need\n"
+	"                     with PKG, only those packages and what they need; the\n"
+	"                     PKG list is kept: a bare build, plan or status is about\n"
+	"                     it again (--all: every package)\n"
 	"  plan [PKG...]      print what a build would run, in order\n"
 	"  rebuild PKG[:ABI]  rebuild these nodes (--dependents: and what depends on them)\n"
 	"  fetch [PKG...]     download and verify the sources\n"
@@ -53,7 +56,9 @@ static const char usage_text[] =
 	"  uninstall PKG      remove a package's files from the root\n"
 	"  version            print the version\n"
 	"\n"
-	"options:\n"
+	"options (before or after the command; -C DIR only before it):\n"
+	"  -C DIR             change to DIR first\n"
+	"  --all              build, plan, status: every package, not the kept PKG list\n"
 	"  --abi LIST         ABIs to build, comma-separated (default: every profile)\n"
 	"  --root DIR         host mode: install into DIR with the host's multilib gcc\n"
 	"  --lfs DIR          the LFS partition ($LFS) for the book's stages\n"
@@ -109,7 +114,7 @@ splitabis(struct strv *sv, const char *list)
 enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
-	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS,
+	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_ALL,
 };
 
 static const struct option longopts[] = {
@@ -133,6 +138,7 @@ static const struct option longopts[] = {
 	{"explain", no_argument, NULL, O_EXPLAIN},
 	{"dependents", no_argument, NULL, O_DEPENDENTS},
 	{"stats", no_argument, NULL, O_STATS},
+	{"all", no_argument, NULL, O_ALL},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -158,8 +164,11 @@ parseopts(struct cli *c, int argc, char **argv)
 	int ch, gotsrc = 0, gotmirror = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "j:k:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:k:qhC:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'C':
+			usage("option '-C' goes before the command (mlfs -C DIR COMMAND): the directory "
+				"changes before the options and the state are read%s", "");
 		case 'j': o->jobs = number(optarg, "-j"); c->jobsset = 1; break;
 		case 'k': o->keep = number(optarg, "-k"); break;
 		case 'q': o->quiet = 1; break;
@@ -200,6 +209,7 @@ parseopts(struct cli *c, int argc, char **argv)
 		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;
 		case O_DEPENDENTS: c->dependents = 1; break;
 		case O_STATS: c->stats = 1; break;
+		case O_ALL: c->all = 1; break;
 		default: usage(NULL, NULL);
 		}
 	}
@@ -247,13 +257,14 @@ cmd_plan(struct cli *c)
 {
 	struct world w;
 	struct strv whys = {0};
-	size_t n;
+	size_t n, in;
 
 	plan_load(&w, &c->o, c->stats);
 	plan_scope(&w.g, &c->args);
-	plan_leftout(&w.g);
+	plan_leftout(&w.g, &c->args);
+	in = plan_inscope(&w.g, c->args.n > 0);
 	n = plan_decide(&w.g, c->o.state, &whys, c->args.n > 0);
-	plan_print(&w.g, &whys, c->plan, n);
+	plan_print(&w.g, &whys, c->plan, n, in);
 	strvfree(&whys);
 	plan_release(&w);
 	return 0;
@@ -263,6 +274,7 @@ static int
 runbuild(struct cli *c, struct world *w, int scoped)
 {
 	struct strv whys = {0};
+	size_t in = plan_inscope(&w->g, scoped);
 	size_t n = plan_decide(&w->g, c->o.state, &whys, scoped);
 	int rc;
 
@@ -271,11 +283,11 @@ runbuild(struct cli *c, struct world *w, int scoped)
 		return 1;
 	if (!n) {
 		if (!c->o.quiet)
-			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, w->g.n);
+			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, in);
 		return 0;
 	}
 	if (!c->o.quiet)
-		plan_leftout(&w->g);
+		plan_leftout(&w->g, &c->args);
 	rc = build_run(&c->o, &w->prof, &w->rs, &w->g);
 	return rc;
 }
@@ -458,6 +470,82 @@ cmd_uninstall(struct cli *c)
 	return rc ? 1 : 0;
 }
 
+/* the option of longopts called name (up to '=' or the end), or NULL */
+static const struct option *
+longopt(const char *name)
+{
+	size_t len = strcspn(name, "=");
+
+	for (const struct option *o = longopts; o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
+/* options may come before the command: move the command word to argv[1] so
+   that getopt sees every option, wherever it was given; 0 when there is no
+   command */
+static int
+findcommand(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			return 0;
+		if (a[0] != '-' || !a[1]) {
+			for (int k = i; k > 1; k--)
+				argv[k] = argv[k - 1];
+			argv[1] = (char *)a;
+			return 1;
+		}
+		if (a[1] == '-') {
+			const struct option *o = longopt(a + 2);
+			if (!o)
+				usage("unknown option '%s'", a);
+			if (o->has_arg == required_argument && !strchr(a, '='))
+				i++;
+		} else if (strchr("jkC", a[1]) && !a[2]) {
+			i++;
+		} else if (!strchr("jkqh", a[1])) {
+			usage("unknown option '%s'", a);
+		}
+	}
+	return 0;
+}
+
+/* build, plan and status without PKG operands are about the kept ones; a
+   build's operands are kept for the next */
+static void
+keptpkgs(struct cli *c, const char *cmd)
+{
+	int build = !strcmp(cmd, "build");
+
+	if (!build && strcmp(cmd, "plan") && strcmp(cmd, "status"))
+		return;
+	if (c->all) {
+		if (c->args.n)
+			usage("--all and PKG operands exclude each other%s", "");
+		if (build)
+			strvfree(&c->o.pkgs);
+	} else if (c->args.n) {
+		if (build) {
+			strvfree(&c->o.pkgs);
+			for (size_t i = 0; i < c->args.n; i++)
+				strvadd(&c->o.pkgs, c->args.v[i]);
+		}
+	} else if (c->o.pkgs.n) {
+		for (size_t i = 0; i < c->o.pkgs.n; i++)
+			strvadd(&c->args, c->o.pkgs.v[i]);
+		if (!c->o.quiet && strcmp(cmd, "status")) {
+			struct buf b = {0};
+			for (size_t i = 0; i < c->o.pkgs.n; i++)
+				bufprintf(&b, " %s", c->o.pkgs.v[i]);
+			fprintf(stderr, "%s: the kept packages:%s (--all: every package)\n", argv0, b.s);
+			buffree(&b);
+		}
+	}
+}
+
 static const struct cmd {
 	const char *name;
 	int (*run)(struct cli *);
@@ -489,6 +577,7 @@ clifree(struct cli *c)
 	strvfree(&c->o.abis);
 	strvfree(&c->o.srcover);
 	strvfree(&c->o.mirrors);
+	strvfree(&c->o.pkgs);
 }
 
 int
@@ -518,6 +607,9 @@ main(int argc, char **argv)
 	}
 	if (argc < 2)
 		usage(NULL, NULL);
+	if (strcmp(argv[1], "--version") && strcmp(argv[1], "--help") && strcmp(argv[1], "-h") &&
+	    !findcommand(argc, argv))
+		usage("no command given%s", "");
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mlfs %s\n", MLFS_VERSION);
 		return 0;
@@ -537,6 +629,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	parseopts(&c, argc - 1, argv + 1);
+	keptpkgs(&c, cmd->name);
 	if (cmd->locks && state_lock(c.o.state) < 0) {
 		clifree(&c);
 		return 1;

@@ -141,6 +141,14 @@ plan_load(struct world *w, struct buildopts *o, int stats)
 	defaults(o, &w->prof);
 	if (checkabis(o, &w->prof) < 0)
 		exit(2);
+	if (o->lfs && strvfind(&o->abis, w->prof.layout.primary) < 0) {
+		error("an LFS build needs the primary ABI '%s' of layout '%s' in --abi: its "
+			"toolchain and programs are built for it (host mode, --root without --lfs, "
+			"builds other ABIs alone)", w->prof.layout.primary, w->prof.layout.name);
+		exit(2);
+	}
+	/* without the layout's primary ABI, the first requested one takes its place */
+	layout_primary(&w->prof.layout, &o->abis);
 	if (o->lfs && o->root && strcmp(o->lfs, o->root)) {
 		error("--root '%s' differs from --lfs '%s': an LFS build merges into $LFS", o->root, o->lfs);
 		exit(2);
@@ -273,23 +281,97 @@ planjson(const struct graph *g, const struct strv *whys)
 	json_decref(root);
 }
 
-/* say which nodes were not made because their ABI's programs cannot run here */
-void
-plan_leftout(const struct graph *g)
+/* 1 when a node of recipe name is in scope (marked), or args name it */
+static int
+inscope(const struct graph *g, const struct strv *args, const char *name, size_t len)
 {
-	for (size_t i = 0; i + 1 < g->leftout.n; i += 2)
-		fprintf(stderr, "%s: '%s' left out: its build runs what it builds, and ABI %s "
-			"programs cannot run here (%s)\n", argv0, g->leftout.v[i],
-			strrchr(g->leftout.v[i], ':') + 1, g->leftout.v[i + 1]);
+	for (size_t i = 0; i < g->n; i++)
+		if (g->nodes[i]->sel && strlen(g->nodes[i]->r->name) == len &&
+		    !strncmp(g->nodes[i]->r->name, name, len))
+			return 1;
+	for (size_t i = 0; i < args->n; i++)
+		if (!strncmp(args->v[i], name, len) && (!args->v[i][len] || args->v[i][len] == ':'))
+			return 1;
+	return 0;
 }
 
-/* PKG... operands of build and plan: those packages and what they need */
+/* 1 when a node matches spec, as graph_select would find it */
+static int
+matches(const struct graph *g, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	for (size_t i = 0; i < g->n; i++) {
+		const struct node *n = g->nodes[i];
+		if (strlen(n->r->name) == len && !strncmp(n->r->name, spec, len) &&
+		    (!colon || !strcmp(colon + 1, n->abi->name)))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when spec ("python", "python:x32") names a left-out node or recipe */
+static int
+leftoutspec(const struct graph *g, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	for (size_t i = 0; i + 1 < g->hostout.n; i += 2)
+		if (strlen(g->hostout.v[i]) == len && !strncmp(g->hostout.v[i], spec, len))
+			return 1;
+	for (size_t i = 0; i + 1 < g->leftout.n; i += 2)
+		if (colon ? !strcmp(g->leftout.v[i], spec) :
+		    !strncmp(g->leftout.v[i], spec, len) && g->leftout.v[i][len] == ':')
+			return 1;
+	return 0;
+}
+
+void
+plan_leftout(const struct graph *g, const struct strv *args)
+{
+	int scoped = args->n > 0;
+
+	for (size_t i = 0; i + 1 < g->hostout.n; i += 2)
+		if (!scoped || inscope(g, args, g->hostout.v[i], strlen(g->hostout.v[i])))
+			fprintf(stderr, "%s: '%s' left out in host mode: %s\n", argv0,
+				g->hostout.v[i], g->hostout.v[i + 1]);
+	for (size_t i = 0; i + 1 < g->leftout.n; i += 2) {
+		const char *name = g->leftout.v[i], *colon = strrchr(name, ':');
+		if (scoped && !inscope(g, args, name, (size_t)(colon - name)))
+			continue;
+		fprintf(stderr, "%s: '%s' left out: its build runs what it builds, and ABI %s "
+			"programs cannot run here (%s)\n", argv0, name, colon + 1, g->leftout.v[i + 1]);
+	}
+}
+
+size_t
+plan_inscope(const struct graph *g, int scoped)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n; i++)
+		n += !scoped || g->nodes[i]->sel;
+	return n;
+}
+
+/* PKG... operands of build and plan: those packages and what they need; a
+   package left out (host mode, an ABI that cannot run here) is in scope so
+   that plan_leftout says why */
 void
 plan_scope(struct graph *g, const struct strv *args)
 {
-	for (size_t i = 0; i < args->n; i++)
+	int rc = 0;
+
+	for (size_t i = 0; i < args->n; i++) {
+		if (leftoutspec(g, args->v[i]) && !matches(g, args->v[i]))
+			continue;
 		if (graph_select(g, args->v[i]) < 0)
-			exit(1);
+			rc = -1;
+	}
+	if (rc < 0)
+		exit(1);
 	for (size_t i = 0; i < g->n; i++)
 		if (g->nodes[i]->sel)
 			g->nodes[i]->sel = SEL_SCOPE;
@@ -297,7 +379,7 @@ plan_scope(struct graph *g, const struct strv *args)
 }
 
 void
-plan_print(struct graph *g, const struct strv *whys, int format, size_t n)
+plan_print(struct graph *g, const struct strv *whys, int format, size_t n, size_t inscope_n)
 {
 	switch (format) {
 	case PLAN_DOT:
@@ -317,6 +399,6 @@ plan_print(struct graph *g, const struct strv *whys, int format, size_t n)
 				printf("%s\n", nd->name);
 		}
 		if (!n)
-			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, g->n);
+			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, inscope_n);
 	}
 }

@@ -29,7 +29,8 @@ void plan_load(struct world *w, struct buildopts *o, int stats);
 /* free what plan_load made */
 void plan_release(struct world *w);
 /* PKG... operands of build and plan: those packages' nodes and what they
-   need become SEL_SCOPE; exits 1 on an unknown name */
+   need become SEL_SCOPE (a package left out, see plan_leftout, is skipped);
+   exits 1 on an unknown name */
 void plan_scope(struct graph *g, const struct strv *args);
 /* why node n must run given the journal j, or NULL when it is done; caller frees */
 char *plan_why(const struct journal *j, const struct node *n);
@@ -37,9 +38,14 @@ char *plan_why(const struct journal *j, const struct node *n);
    returns how many. SEL_FORCE nodes run; with scoped, SEL_NONE nodes are left
    out and SEL_SCOPE nodes run when they are not done. */
 size_t plan_decide(struct graph *g, const char *state, struct strv *whys, int scoped);
-/* say which nodes were left out because their ABI's programs cannot run here */
-void plan_leftout(const struct graph *g);
-/* print the plan in format (PLAN_*) to stdout; n: how many nodes run */
-void plan_print(struct graph *g, const struct strv *whys, int format, size_t n);
+/* say, one line each, which recipes host mode leaves out and which nodes were
+   left out because their ABI's programs cannot run here: with PKG operands
+   args (and plan_scope's marks), only those about the packages in scope */
+void plan_leftout(const struct graph *g, const struct strv *args);
+/* how many nodes are in scope: marked by plan_scope when scoped, else all */
+size_t plan_inscope(const struct graph *g, int scoped);
+/* print the plan in format (PLAN_*) to stdout; n: how many nodes run, of
+   inscope in scope */
+void plan_print(struct graph *g, const struct strv *whys, int format, size_t n, size_t inscope);
 
 #endif

@@ -247,6 +247,23 @@ layout_libdir(const struct layout *l, const char *abi)
 }
 
 const char *
+layout_primary(struct layout *l, const struct strv *abis)
+{
+	struct hasher *h;
+
+	if (!abis->n || strvfind(abis, l->primary) >= 0)
+		return NULL;
+	free(l->primary);
+	l->primary = xstrdup(abis->v[0]);
+	h = hashnew(HASH_SHA256);
+	hashstr(h, l->hash);
+	hashstr(h, "primary");
+	hashstr(h, l->primary);
+	hashend(h, l->hash);
+	return l->primary;
+}
+
+const char *
 layout_abi_of(const struct layout *l, const char *dir)
 {
 	long i = strvfind(&l->libdirs, dir);

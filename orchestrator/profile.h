@@ -62,6 +62,11 @@ int layout_load(struct layout *l, const char *file);
 struct abi *abi_get(const struct profiles *p, const char *name);
 /* the layout's libdir for ABI name ("/usr/lib32"), or NULL; borrowed */
 const char *layout_libdir(const struct layout *l, const char *abi);
+/* the primary ABI of a build of abis: the layout's when it is requested,
+   otherwise the first requested one, which then takes its place (its programs
+   land in /usr/bin, recipes without "abis" are built for it; the layout's hash
+   changes with it); returns the new primary, or NULL when it did not change */
+const char *layout_primary(struct layout *l, const struct strv *abis);
 /* the ABI whose libdir is dir ("/usr/lib32"), or NULL; borrowed */
 const char *layout_abi_of(const struct layout *l, const char *dir);
 /* path with a leading layout link replaced by its target ("/lib32/x" gives

@@ -15,7 +15,7 @@ static const char *const stages[NSTAGES] = {"cross", "temp", "chroot", "system"}
 
 static const char *const topkeys[] = {
 	"name", "version", "description", "stage", "order", "abis", "one_pass",
-	"deps_complete", "check_cross", "primary_first", "needs_run", "toolchain", "depends", "host_depends", "sources", "patches", "include", "env",
+	"deps_complete", "check_cross", "primary_first", "needs_run", "toolchain", "lfs_only", "depends", "host_depends", "sources", "patches", "include", "env",
 	"multilib", NULL,
 };
 static const char *const srckeys[] = {
@@ -417,6 +417,12 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	rc |= jdoc_bool(d, "", o, "primary_first", &r->primaryfirst);
 	rc |= jdoc_bool(d, "", o, "needs_run", &r->needsrun);
 	rc |= jdoc_bool(d, "", o, "toolchain", &r->toolchain);
+	if (jdoc_str(d, "", o, "lfs_only", 0, &s) < 0)
+		rc = -1;
+	else if (s && !*s)
+		rc |= jdoc_error(d, "lfs_only", "key 'lfs_only' must say why (a non-empty string)");
+	else if (s)
+		r->lfsonly = xstrdup(s);
 	rc |= jdoc_strlist(d, "", o, "depends", 0, &r->depends);
 	rc |= jdoc_strlist(d, "", o, "host_depends", 0, &r->hostdepends);
 	rc |= parsesources(r, d, json_object_get(o, "sources"));
@@ -699,6 +705,7 @@ recipe_release(struct recipe *r)
 	free(r->name);
 	free(r->version);
 	free(r->desc);
+	free(r->lfsonly);
 	free(r->dir);
 	free(r->file);
 	free(r->script);

@@ -61,6 +61,8 @@ struct recipe {
 	int needsrun;   /* its build runs what it builds: only ABIs that run here */
 	int toolchain;  /* a toolchain page (libc, binutils, compiler): in an LFS build
 	                   every later page of its stage waits for it on its ABI */
+	char *lfsonly;  /* "lfs_only": why it has no place in host mode (the host's
+	                   toolchain builds there), or NULL; owned */
 	struct strv depends;    /* "zlib" or "zlib:64" */
 	struct strv hostdepends; /* like depends, in host mode only: an LFS build has
 	                            them from an earlier stage (readline's ncurses) */

@@ -13,6 +13,8 @@ pkgs=(
 	# what the tests and real recipes use
 	busybox shellcheck file m4 perl python3 xz-utils bzip2 zstd lzip gzip
 	patch git ca-certificates dpkg-dev jq debootstrap util-linux
+	# real clients of a root: meson (Debian 12: 1.0), CMake, ninja
+	meson cmake ninja-build
 	# turning tag archives of some upstream projects into release trees
 	autoconf automake libtool autopoint
 )

@@ -35,7 +35,15 @@ gcc_intree() {
 	}
 }
 
-# the tree as the multilib book edits it: the lfs libdirs in t-linux64, and
+# gcc_osdir ABI DEFAULT: the ABI's libdir under /usr (lib32,
+# lib/i386-linux-gnu), DEFAULT when the ABI is not requested
+gcc_osdir() {
+	local v="MLFS_LIBDIR_$1"
+	local d=${!v:-/usr/$2}
+	echo "${d#/usr/}"
+}
+
+# the tree as the multilib book edits it: the layout's libdirs in t-linux64, and
 # 32-bit code that realigns its stack for SSE
 gcc_prepare() {
 	# Debian's dfsg tree: the GFDL gcc/doc/tm.texi.in is an empty stub, which
@@ -47,14 +55,17 @@ gcc_prepare() {
 			gcc/Makefile.in
 		grep -q '^	cat $(srcdir)/doc/tm.texi.in > tmp-tm.texi$' gcc/Makefile.in
 	fi
-	# the lfs layout: m64 in ../lib, m32 in ../lib32 (mx32 keeps ../libx32);
-	# $(call ...) is make's
-	# shellcheck disable=SC2016
-	sed -e '/m64=/s/lib64/lib/' \
-		-e '/m32=/s/m32=.*/m32=..\/lib32$(call if_multiarch,:i386-linux-gnu)/' \
-		-i.orig gcc/config/i386/t-linux64
-	grep -q 'm64=../lib\b' gcc/config/i386/t-linux64
-	grep -q 'mx32=../libx32' gcc/config/i386/t-linux64
+	# the layout's libdirs as gcc's multilib os dirs, relative to its lib:
+	# lfs: m64 in ../lib, m32 in ../lib32 (mx32 keeps ../libx32);
+	# multiarch: ../lib/x86_64-linux-gnu ...; $(call ...) is make's
+	local o64 o32 ox32 ex
+	o64=$(gcc_osdir 64 lib64) o32=$(gcc_osdir 32 lib32) ox32=$(gcc_osdir X32 libx32)
+	ex=(-e "/m64=/s/lib64/${o64//\//\\/}/"
+		-e "/m32=/s/m32=.*/m32=..\/${o32//\//\\/}\$(call if_multiarch,:i386-linux-gnu)/")
+	[ "$ox32" = libx32 ] || ex+=(-e "/mx32=/s/libx32/${ox32//\//\\/}/")
+	sed "${ex[@]}" -i.orig gcc/config/i386/t-linux64
+	grep -q "m64=../$o64\b" gcc/config/i386/t-linux64
+	grep -q "mx32=../$ox32" gcc/config/i386/t-linux64
 	case " $MLFS_ABIS " in
 	*" 32 "*)
 		sed '/STACK_REALIGN_DEFAULT/s/0/(!TARGET_64BIT \&\& TARGET_SSE)/' \

@@ -65,7 +65,6 @@ test_host_32(void **state)
 	assert_env(&env, "MLFS_ABI", "32");
 	assert_env(&env, "MLFS_PRIMARY_ABI", "64");
 	assert_env(&env, "MLFS_ABIS", "64 32 x32");
-	assert_env(&env, "MLFS_RTLDLIST", "/lib64/ld-linux-x86-64.so.2 /lib/ld-linux.so.2 /libx32/ld-linux-x32.so.2");
 	assert_env(&env, "BUILD_MULTI", "-m32");
 	assert_env(&env, "CC", "gcc -m32");
 	assert_env(&env, "CXX", "g++ -m32");
@@ -164,6 +163,35 @@ test_check_libpath(void **state)
 	curstep = NULL;
 }
 
+/* the layout reaches the steps: LIBDIR_MULTI is the libdir under /usr (the
+   lfs values stay lib32, libx32, lib), every ABI's libdir and the loaders */
+static void
+test_layout_vars(void **state)
+{
+	struct strv env = {0};
+
+	build("32", STAGE_CROSS, NULL, "/mnt/lfs", &env);
+	assert_env(&env, "MLFS_LAYOUT", "lfs");
+	assert_env(&env, "MLFS_LIBDIR_64", "/usr/lib");
+	assert_env(&env, "MLFS_LIBDIR_32", "/usr/lib32");
+	assert_env(&env, "MLFS_LIBDIR_X32", "/usr/libx32");
+	assert_env(&env, "MLFS_LOADERS", "/lib64/ld-linux-x86-64.so.2 /lib/ld-linux.so.2 /libx32/ld-linux-x32.so.2");
+	strvfree(&env);
+	build("64", STAGE_CROSS, NULL, "/mnt/lfs", &env);
+	assert_env(&env, "LIBDIR_MULTI", "lib");
+	strvfree(&env);
+	profiles_release(&prof);
+	assert_int_equal(profiles_load(&prof, "abi-profiles", "multiarch"), 0);
+	build("32", STAGE_CROSS, NULL, "/mnt/lfs", &env);
+	assert_env(&env, "LIBDIR", "/usr/lib/i386-linux-gnu");
+	assert_env(&env, "LIBDIR_MULTI", "lib/i386-linux-gnu");
+	assert_env(&env, "MLFS_LAYOUT", "multiarch");
+	assert_env(&env, "MLFS_LIBDIR_X32", "/usr/lib/x86_64-linux-gnux32");
+	strvfree(&env);
+	profiles_release(&prof);
+	assert_int_equal(profiles_load(&prof, "abi-profiles", "lfs"), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -185,6 +213,7 @@ main(void)
 		cmocka_unit_test(test_x32_cannot_run),
 		cmocka_unit_test(test_cross_stage),
 		cmocka_unit_test(test_check_libpath),
+		cmocka_unit_test(test_layout_vars),
 	};
 	return cmocka_run_group_tests_name("env", tests, setup, teardown);
 }

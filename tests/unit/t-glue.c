@@ -197,31 +197,124 @@ t_pkg_config(void **state)
 		inr("/usr/bin/x86_64-pc-linux-gnu-pkg-config"), root), 0);
 }
 
-/* meson files carry the profile's cpu; cargo names the gcc wrappers */
+/* the wrappers answer for their ABI and root, whatever the caller's pkg-config
+   variables say */
+static void
+t_pkg_config_env(void **state)
+{
+	const char *pc = "prefix=/usr\nlibdir=/usr/lib32\nName: foo\nVersion: 1\nDescription: foo\n"
+		"Libs: -L${libdir} -lfoo\n";
+
+	assert_int_equal(glue_write(&g), 0);
+	assert_int_equal(mkdirs(inr("/usr/lib32/pkgconfig"), 0755), 0);
+	assert_int_equal(writefile(inr("/usr/lib32/pkgconfig/foo.pc"), pc, strlen(pc), 0644), 0);
+	/* a foo.pc of the caller's elsewhere, which must not be seen */
+	assert_int_equal(unit_sh("mkdir -p '%s/other' && sed 's/-lfoo/-lhostfoo/' '%s' >'%s/other/foo.pc'",
+		top, inr("/usr/lib32/pkgconfig/foo.pc"), top), 0);
+	assert_int_equal(unit_sh("PKG_CONFIG_PATH='%s/other' PKG_CONFIG_LIBDIR='%s/other' "
+		"PKG_CONFIG_SYSROOT_DIR=/nonexistent '%s' --libs foo | grep -qx -- '-L%s/usr/lib32 -lfoo *'",
+		top, top, inr("/usr/bin/i686-pc-linux-gnu-pkg-config"), root), 0);
+	/* what the caller's variables name is not found through the wrapper */
+	assert_int_equal(unit_sh("PKG_CONFIG_PATH='%s/other' '%s' --exists bar 2>/dev/null", top,
+		inr("/usr/bin/i686-pc-linux-gnu-pkg-config")), 1);
+}
+
+/* meson files: native for every ABI, cross for the others, with the profile's
+   cpu, both pkg-config keys, a prefix and strip; cargo names the gcc wrappers
+   and every target's pkg-config */
 static void
 t_meson_cargo(void **state)
 {
-	char *s;
+	char *s, *want;
 
 	assert_int_equal(glue_write(&g), 0);
-	s = slurp(inr("/usr/share/mlfs/meson/32.ini"));
+	s = slurp(inr("/usr/share/mlfs/meson/cross-32.ini"));
 	assert_non_null(strstr(s, "c = ['gcc', '-m32']"));
 	assert_non_null(strstr(s, "cpu_family = 'x86'\ncpu = 'i686'"));
-	assert_non_null(strstr(s, "libdir = '/usr/lib32'"));
+	assert_non_null(strstr(s, "prefix = '/usr'\nlibdir = '/usr/lib32'"));
 	assert_non_null(strstr(s, "needs_exe_wrapper = false"));
+	want = xasprintf("pkgconfig = '%s/usr/bin/i686-pc-linux-gnu-pkg-config'\n"
+		"pkg-config = '%s/usr/bin/i686-pc-linux-gnu-pkg-config'\n", root, root);
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "strip = 'strip'"));
 	free(s);
-	s = slurp(inr("/usr/share/mlfs/meson/x32.ini"));
+	s = slurp(inr("/usr/share/mlfs/meson/native-32.ini"));
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "exe_wrapper = ''"));
+	assert_null(strstr(s, "[host_machine]"));
+	free(want);
+	free(s);
+	s = slurp(inr("/usr/share/mlfs/meson/cross-x32.ini"));
 	assert_non_null(strstr(s, "needs_exe_wrapper = true"));
 	assert_non_null(strstr(s, "cpu_family = 'x86_64'"));
 	free(s);
-	s = slurp(inr("/usr/share/mlfs/meson/64.ini"));
+	s = slurp(inr("/usr/share/mlfs/meson/native-64.ini"));
 	assert_null(strstr(s, "[host_machine]"));
+	want = xasprintf("pkgconfig = '%s/usr/bin/x86_64-pc-linux-gnu-pkg-config'\n", root);
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "prefix = '/usr'\nlibdir = '/usr/lib'"));
+	free(want);
 	free(s);
-	assert_int_equal(unit_sh("python3 -c 'import sys, tomllib; c = tomllib.load(open(sys.argv[1], \"rb\"))[\"target\"]; "
-		"assert c[\"i686-unknown-linux-gnu\"][\"linker\"] == sys.argv[2] + \"/usr/bin/i686-pc-linux-gnu-gcc\"; "
-		"assert c[\"x86_64-unknown-linux-gnux32\"][\"linker\"] == sys.argv[2] + \"/usr/bin/x86_64-pc-linux-gnux32-gcc\"; "
-		"assert \"x86_64-unknown-linux-gnu\" not in c' '%s' '%s'",
+	assert_false(exists(inr("/usr/share/mlfs/meson/cross-64.ini")));
+	assert_int_equal(unit_sh("python3 -c 'import sys, tomllib; d = tomllib.load(open(sys.argv[1], \"rb\")); c = d[\"target\"]; e = d[\"env\"]; r = sys.argv[2]; "
+		"assert c[\"i686-unknown-linux-gnu\"][\"linker\"] == r + \"/usr/bin/i686-pc-linux-gnu-gcc\"; "
+		"assert c[\"x86_64-unknown-linux-gnux32\"][\"linker\"] == r + \"/usr/bin/x86_64-pc-linux-gnux32-gcc\"; "
+		"assert \"x86_64-unknown-linux-gnu\" not in c; "
+		"assert e[\"PKG_CONFIG_i686_unknown_linux_gnu\"] == r + \"/usr/bin/i686-pc-linux-gnu-pkg-config\"; "
+		"assert e[\"PKG_CONFIG_x86_64_unknown_linux_gnux32\"] == r + \"/usr/bin/x86_64-pc-linux-gnux32-pkg-config\"; "
+		"assert e[\"PKG_CONFIG_x86_64_unknown_linux_gnu\"] == r + \"/usr/bin/x86_64-pc-linux-gnu-pkg-config\"' '%s' '%s'",
 		inr("/usr/share/mlfs/cargo/config.toml"), root), 0);
+}
+
+/* in the multiarch and lib64 layouts the CMake files name the libdir under /usr */
+static void
+t_cmake_layouts(void **state)
+{
+	struct profiles p2;
+	struct gluectx g2 = g;
+	char *s;
+
+	assert_int_equal(profiles_load(&p2, "abi-profiles", "multiarch"), 0);
+	g2.prof = &p2;
+	assert_int_equal(glue_write(&g2), 0);
+	s = slurp(inr("/usr/share/mlfs/cmake/32.cmake"));
+	assert_non_null(strstr(s, "set(CMAKE_INSTALL_LIBDIR lib/i386-linux-gnu "));
+	assert_non_null(strstr(s, "set(CMAKE_LIBRARY_ARCHITECTURE i386-linux-gnu)"));
+	free(s);
+	s = slurp(inr("/usr/share/mlfs/meson/native-x32.ini"));
+	assert_non_null(strstr(s, "libdir = '/usr/lib/x86_64-linux-gnux32'"));
+	free(s);
+	profiles_release(&p2);
+	assert_int_equal(profiles_load(&p2, "abi-profiles", "lib64"), 0);
+	g2.prof = &p2;
+	assert_int_equal(glue_write(&g2), 0);
+	s = slurp(inr("/usr/share/mlfs/cmake/64.cmake"));
+	assert_non_null(strstr(s, "set(CMAKE_INSTALL_LIBDIR lib64 "));
+	assert_non_null(strstr(s, "FIND_LIBRARY_USE_LIB64_PATHS TRUE"));
+	free(s);
+	profiles_release(&p2);
+}
+
+/* --abi 32,x32: 32 is the build's primary ABI, yet its wrappers, cross files
+   and cargo linker are written (the build machine stays 64-bit) */
+static void
+t_without_64(void **state)
+{
+	struct strv two = {0};
+	struct gluectx g2 = g;
+
+	strvadd(&two, "32");
+	strvadd(&two, "x32");
+	assert_string_equal(layout_primary(&prof.layout, &two), "32");
+	g2.abis = &two;
+	assert_int_equal(glue_write(&g2), 0);
+	assert_true(exists(inr("/usr/bin/i686-pc-linux-gnu-gcc")));
+	assert_true(exists(inr("/usr/share/mlfs/meson/cross-32.ini")));
+	assert_true(exists(inr("/usr/share/mlfs/meson/native-32.ini")));
+	assert_false(exists(inr("/usr/share/mlfs/meson/native-64.ini")));
+	assert_int_equal(unit_sh("grep -q 'i686-unknown-linux-gnu' '%s' && grep -q 'CMAKE_SYSTEM_PROCESSOR i686' '%s'",
+		inr("/usr/share/mlfs/cargo/config.toml"), inr("/usr/share/mlfs/cmake/32.cmake")), 0);
+	strvfree(&two);
 }
 
 /* a CMake project configured with the 32 toolchain file builds 32-bit code */
@@ -250,7 +343,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gcc_wrappers, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_pkg_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pkg_config_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_meson_cargo, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_cmake_layouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_without_64, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cmake, setup, teardown),
 	};
 

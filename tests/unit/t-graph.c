@@ -173,8 +173,8 @@ test_primary_first(void **state)
 	struct recipeset rs;
 	struct graph g;
 
-	recipe(dir, "h", "\"stage\": \"cross\", \"abis\": \"all\"");
-	recipe(dir, "c", "\"stage\": \"cross\", \"abis\": \"all\", \"primary_first\": true, \"depends\": [\"h\"]");
+	recipe(dir, "h", "\"stage\": \"system\", \"abis\": \"all\"");
+	recipe(dir, "c", "\"stage\": \"system\", \"abis\": \"all\", \"primary_first\": true, \"depends\": [\"h\"]");
 	for (int flags = 0; flags <= GRAPH_DECLARED; flags += GRAPH_DECLARED) {
 		loadf(dir, "32,64,x32", &rs, &g, 0, flags);
 		assert_true(deps_of(&g, "c:64", "h:64"));
@@ -470,6 +470,78 @@ test_book_toolchain(void **state)
 	strvfree(&abis);
 }
 
+/* host mode has no nodes of the recipes only an LFS build uses, says why, and
+   drops the edges to them; an LFS build keeps them */
+static void
+test_hostmode_leaves_out(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct recipeset rs;
+	struct graph g;
+
+	recipe(dir, "binutils-pass1", "\"stage\": \"cross\"");
+	recipe(dir, "libc", "\"stage\": \"system\", \"abis\": \"all\", \"lfs_only\": \"the host's libc serves\"");
+	recipe(dir, "zlib", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"libc\"]");
+	loadf(dir, "32,64", &rs, &g, 0, GRAPH_DECLARED);
+	assert_null(graph_get(&g, "binutils-pass1:64"));
+	assert_null(graph_get(&g, "libc:32"));
+	assert_true(deps_of(&g, "zlib:32", ""));
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.hostout.n, 4);
+	assert_string_equal(g.hostout.v[0], "binutils-pass1");
+	assert_non_null(strstr(g.hostout.v[1], "Chapter 5"));
+	assert_string_equal(g.hostout.v[2], "libc");
+	assert_string_equal(g.hostout.v[3], "the host's libc serves");
+	graph_release(&g);
+	recipes_release(&rs);
+	load(dir, "32,64", &rs, &g, 0);
+	assert_true(deps_of(&g, "zlib:32", "libc:32 binutils-pass1:64"));
+	assert_int_equal(g.hostout.n, 0);
+	graph_release(&g);
+	recipes_release(&rs);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+/* --abi 32,x32: the first requested ABI becomes the primary one; recipes
+   without "abis" are built for it, and the layout's hash says so */
+static void
+test_primary_not_requested(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct profiles p2;
+	struct recipeset rs;
+	struct graph g;
+	struct strv abis = {0};
+	char before[65];
+
+	recipe(dir, "tool", "\"stage\": \"system\"");
+	recipe(dir, "lib", "\"stage\": \"system\", \"abis\": \"all\", \"depends\": [\"tool\"]");
+	assert_int_equal(profiles_load(&p2, "abi-profiles", "lfs"), 0);
+	strvadd(&abis, "64");
+	strvadd(&abis, "32");
+	assert_null(layout_primary(&p2.layout, &abis));
+	strvfree(&abis);
+	strvadd(&abis, "32");
+	strvadd(&abis, "x32");
+	memcpy(before, p2.layout.hash, sizeof(before));
+	assert_string_equal(layout_primary(&p2.layout, &abis), "32");
+	assert_string_not_equal(before, p2.layout.hash);
+	assert_string_equal(layout_libdir(&p2.layout, "32"), "/usr/lib32");
+	assert_int_equal(recipes_load(&rs, dir, dir, &p2), 0);
+	assert_int_equal(graph_build(&g, &rs, &p2, &abis, GRAPH_DECLARED), 0);
+	assert_string_equal(g.primary, "32");
+	assert_true(deps_of(&g, "lib:x32", "tool:32"));
+	assert_true(deps_of(&g, "lib:32", "tool:32"));
+	assert_int_equal(g.n, 3);
+	graph_release(&g);
+	recipes_release(&rs);
+	profiles_release(&p2);
+	strvfree(&abis);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -480,6 +552,8 @@ main(void)
 		cmocka_unit_test(test_host_depends),
 		cmocka_unit_test(test_declared),
 		cmocka_unit_test(test_needs_run),
+		cmocka_unit_test(test_hostmode_leaves_out),
+		cmocka_unit_test(test_primary_not_requested),
 		cmocka_unit_test(test_toolchain),
 		cmocka_unit_test(test_book_toolchain),
 		cmocka_unit_test(test_cycle),

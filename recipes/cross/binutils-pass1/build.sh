@@ -20,6 +20,10 @@ unprefix() {
 	rmdir -p --ignore-fail-on-non-empty "$DESTDIR$LFS"
 }
 
+prepare() {
+	binutils_layout
+}
+
 configure() {
 	mkdir -p build
 	cd build || return

@@ -33,16 +33,19 @@ prepare() {
 }
 
 configure() {
+	local libdir
+	libdir=$(libdir_arg)
 	mkdir -p build
 	cd build || return
 	echo "rootsbindir=/usr/sbin" >configparms
-	../configure --prefix=/usr \
+	# shellcheck disable=SC2086  # empty in the lfs layout
+	../configure --prefix=/usr $libdir \
 		--host="${LFS_TGT:?}" \
 		--build="$(../scripts/config.guess)" \
 		--enable-kernel=3.2 \
 		--with-headers="${LFS:?}/usr/include" \
 		libc_cv_cxx_link_ok=no \
-		libc_cv_slibdir=/usr/lib
+		libc_cv_slibdir="${LIBDIR:?}"
 }
 
 multi_configure() {
@@ -78,5 +81,6 @@ install() {
 	# one ldd serves every ABI: its RTLDLIST names the loaders by their
 	# /lib64, /lib and /libx32 paths
 	sed '/RTLDLIST=/s@/usr@@g' -i "$DESTDIR/usr/bin/ldd"
+	ldd_layout "$DESTDIR/usr/bin/ldd"
 	rm -f "$DESTDIR/usr/share/info/dir"
 }

@@ -4,10 +4,17 @@
 # zlib, gold and plugins as the book does. The test suite is not run (the
 # book lists failures that depend on the machine).
 
+prepare() {
+	binutils_layout
+}
+
 configure() {
+	local libdir
+	libdir=$(libdir_arg)
 	mkdir -p build
 	cd build || return
-	../configure --prefix=/usr \
+	# shellcheck disable=SC2086  # empty in the lfs layout
+	../configure --prefix=/usr $libdir \
 		--sysconfdir=/etc \
 		--enable-gold \
 		--enable-ld=default \
@@ -27,5 +34,5 @@ install() {
 	make -C build tooldir=/usr DESTDIR="$d" install
 	rm -f "$d/usr/share/info/dir"
 	# the book: no static libraries of the tools' internals
-	rm -f "$d"/usr/lib/lib{bfd,ctf,ctf-nobfd,sframe,opcodes}.a
+	rm -f "$d${LIBDIR:?}"/lib{bfd,ctf,ctf-nobfd,sframe,opcodes}.a
 }

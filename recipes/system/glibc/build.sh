@@ -38,6 +38,8 @@ configure() {
 	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
 		multi+=(--host="${MLFS_HOST:?}" --enable-multi-arch
 			--libdir="${LIBDIR:?}" --libexecdir="$LIBDIR")
+	elif [ -n "$(libdir_arg)" ]; then
+		multi=("$(libdir_arg)")
 	fi
 	mkdir -p build
 	cd build || return
@@ -64,12 +66,16 @@ install() {
 	make -C build DESTDIR="$d" install
 	# mlfs's glue writes ld.so.conf (every libdir)
 	rm -f "$d/etc/ld.so.conf"
-	# one ldd serves every ABI: its RTLDLIST names the loaders of the
-	# requested ABIs by their fixed paths (upstream's sed gives /usr/lib...
-	# names, the book strips /usr); mlfs gives the list, and it is checked
+	# one ldd serves every ABI: its RTLDLIST names the loaders by their fixed
+	# paths (upstream's rewrite gives /usr/lib... names, the book strips /usr)
 	sed '/RTLDLIST=/s@/usr@@g' -i "$d/usr/bin/ldd"
-	sed "s|^RTLDLIST=.*|RTLDLIST=\"${MLFS_RTLDLIST:?}\"|" -i "$d/usr/bin/ldd"
-	grep -qx "RTLDLIST=\"$MLFS_RTLDLIST\"" "$d/usr/bin/ldd"
+	ldd_layout "$d/usr/bin/ldd"
+	# checked in every layout: each requested ABI's loader is in the list
+	local rtld l
+	rtld=$(sed -n 's/^RTLDLIST="\(.*\)"$/ \1 /p' "$d/usr/bin/ldd")
+	for l in ${MLFS_LOADERS:?}; do
+		case $rtld in *" $l "*) ;; *) echo "ldd: RTLDLIST '$rtld' lacks $l" >&2; return 1 ;; esac
+	done
 	rm -f "$d/usr/share/info/dir"
 	[ "$MLFS_ABI" = "$MLFS_PRIMARY_ABI" ] || return 0
 	# the book's locales, compiled into the staged locale archive

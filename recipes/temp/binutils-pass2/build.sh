@@ -12,6 +12,7 @@ prepare() {
 	# the ltmain.sh line that adds $add_dir (libtool 2.4.7 in binutils 2.40)
 	# shellcheck disable=SC2016  # ltmain.sh's own variable
 	sed '6009s/$add_dir//' -i ltmain.sh
+	binutils_layout
 }
 
 configure() {
