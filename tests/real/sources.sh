@@ -168,10 +168,10 @@ common_prefix() {
 # the Debian versions of $1 to try for upstream version $2, best first, as
 # "exact VERSION" or "other VERSION": those whose upstream release is $2
 # (the plain upstream version before repacks, then newest first: the archive
-# may list a version whose files are gone); else the one closest to $2 (most
+# may list a version whose files are gone); else all, closest to $2 first (most
 # leading components in common, then newest)
 choose_versions() {
-	local all v up best="" bestn=-1 n
+	local all v up
 	all=$(debian_versions "$1")
 	[ -n "$all" ] || return 0
 	local exact=() repack=()
@@ -191,12 +191,19 @@ choose_versions() {
 		return 0
 	fi
 	while read -r v; do
-		n=$(common_prefix "$(debian_upstream "$v")" "$2")
-		if [ "$n" -ge "$bestn" ]; then
-			best=$v bestn=$n
-		fi
-	done < <(sort -V <<<"$all")
-	echo "other $best"
+		echo "$(common_prefix "$(debian_upstream "$v")" "$2") $v"
+	done <<<"$all" | sort -k1,1nr -k2,2Vr | sed 's/^[0-9]* /other /'
+}
+
+# is orig $1 whole? a .dsc naming it has its sha256 (an interrupted download)
+orig_ok() {
+	local dsc want
+	for dsc in "$SRC/${2}"_*.dsc; do
+		[ -f "$dsc" ] || continue
+		want=$(awk -v f="${1##*/}" '/^Checksums-Sha256:/{on = 1; next} /^[^ ]/{on = 0} on && $3 == f {print $1}' "$dsc")
+		[ -z "$want" ] || [ "$want" = "$(filesum sha256 "$1")" ] || return 1
+	done
+	return 0
 }
 
 # the orig tarball of source package $1 at upstream version $2 (empty when none)
@@ -204,7 +211,10 @@ find_orig() {
 	local f
 	for f in "$SRC/$1_$2".orig.tar.*; do
 		case $f in *.asc) continue ;; esac
-		[ -f "$f" ] && echo "$f" && return 0
+		[ -f "$f" ] || continue
+		orig_ok "$f" "$1" || { rm -f "$f"; continue; }
+		echo "$f"
+		return 0
 	done
 	return 0
 }
@@ -286,7 +296,7 @@ prepare_tree() {
 		[ -f "$t/configure" ]; then
 		printf 'autogen.sh; '
 	else
-		echo "no configure: autoreconf -fi failed (see $t.prep.log)" >&2
+		echo "no configure: autoreconf -fi failed (see $t.prep.log)" >"$t.prep.err"
 		return 1
 	fi
 	rm -rf "$t/autom4te.cache"
@@ -307,10 +317,10 @@ make_tree() {
 	rm -rf "$tree" "$tree.tmp" "$tree.stamp"
 	unpack "$orig" "$tree.tmp"
 	mv "$tree.tmp" "$tree"
-	treedone=$(prepare_tree "$tree" "$stem") || {
-		rm -rf "$tree"
-		return 1
-	}
+	# a tree that autoreconf cannot prepare is kept as it is: the recipe's
+	# prepare may (make-dfsg's configure.ac needs an edit first)
+	treedone=$(prepare_tree "$tree" "$stem") ||
+		treedone="${treedone}UNPREPARED: $(tail -n 1 "$tree.prep.err"); "
 	treedone=${treedone%; }
 	printf '%s\n%s\n' "$id" "$treedone" >"$tree.stamp"
 }
@@ -360,7 +370,7 @@ still_good() {
 	[ "$key" = "$2" ] || return 1
 	case $how in
 	mirror) [ -f "$DIR/$5" ] && [ "$(filesum "$3" "$DIR/$5")" = "$4" ] ;;
-	tree | tree-mismatch) [ -d "$path" ] ;;
+	tree*) [ -d "$path" ] ;;
 	orig) [ -f "$path" ] ;;
 	missing) [ $refresh -eq 0 ] ;;
 	none) return 0 ;;
@@ -412,7 +422,8 @@ resolve() { # FNAME ALG SUM WANT FIRST(1|0)
 			mv "$DIR/${orig##*/}.tmp" "$DIR/${orig##*/}"
 			how=orig path=$DIR/${orig##*/}
 			detail="not byte-identical: the recipe needs a copy naming ${orig##*/} sha256 $(filesum sha256 "$orig")"
-		elif make_tree "$orig" "$stem" 2>"$SRC/$src.prep.err"; then
+		else
+			make_tree "$orig" "$stem"
 			path=$tree
 			if [ "$kind" = exact ]; then
 				how=tree detail="${orig##*/} (not the upstream file${treedone:+; $treedone})"
@@ -420,8 +431,7 @@ resolve() { # FNAME ALG SUM WANT FIRST(1|0)
 				how="tree-mismatch"
 				detail="no Debian $src of $want; ${orig##*/} is upstream $up${treedone:+; $treedone}"
 			fi
-		else
-			detail="${orig##*/}: $(tail -n 1 "$SRC/$src.prep.err")"
+			case $treedone in *UNPREPARED*) how=$how-unprepared ;; esac
 		fi
 	fi
 	done_file[$cache]="$how"'|'"$path"'|'"$dver"'|'"$detail"
@@ -471,7 +481,7 @@ args="" extra="" notes=()
 while IFS='|' read -r r i key how path dver detail; do
 	case $how in
 	tree | legacy) [ "$i" != 0 ] || args="$args --source $r=$path" ;;
-	tree-mismatch)
+	tree-*)
 		[ "$i" != 0 ] || args="$args --source $r=$path"
 		notes+=("$r: $detail") ;;
 	orig) extra="$extra $r:$i:$path:sha256:$(filesum sha256 "$path")" ;;
@@ -491,11 +501,12 @@ done <"$DB"
 mv "$DIR/sources.env.tmp" "$DIR/sources.env"
 
 {
-	printf '%-20s %-3s %-14s %-28s %s\n' RECIPE SRC HOW DEBIAN DETAIL
+	printf '%-20s %-3s %-10s %-24s %-26s %s\n' RECIPE SRC VERSION HOW DEBIAN DETAIL
 	while IFS='|' read -r r i key how path dver detail; do
 		[ "$how" != path ] || continue
-		case $how in tree | tree-mismatch | legacy) detail="$path: $detail" ;; esac
-		printf '%-20s %-3s %-14s %-28s %s\n' "$r" "$i" "$how" "${dver:--}" "$detail"
+		case $how in tree* | legacy) detail="$path: $detail" ;; esac
+		rv=$(jq -r '.version // "?"' "$(recipedir "$RECIPES" "$r")/recipe.json" 2>/dev/null) || rv="?"
+		printf '%-20s %-3s %-10s %-24s %-26s %s\n' "$r" "$i" "$rv" "$how" "${dver:--}" "$detail"
 	done <"$DB"
 } >"$DIR/sources.table"
 cat "$DIR/sources.table"
