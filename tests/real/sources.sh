@@ -168,8 +168,8 @@ common_prefix() {
 # the Debian versions of $1 to try for upstream version $2, best first, as
 # "exact VERSION" or "other VERSION": those whose upstream release is $2
 # (the plain upstream version before repacks, then newest first: the archive
-# may list a version whose files are gone); else all, closest to $2 first (most
-# leading components in common, then newest)
+# may list a version whose files are gone); then the others, closest to $2
+# first (most leading components in common, then newest)
 choose_versions() {
 	local all v up
 	all=$(debian_versions "$1")
@@ -183,15 +183,15 @@ choose_versions() {
 			repack+=("$v")
 		fi
 	done <<<"$all"
-	if [ $((${#exact[@]} + ${#repack[@]})) -gt 0 ]; then
-		{
-			[ ${#exact[@]} -eq 0 ] || printf '%s\n' "${exact[@]}" | sort -r -V
-			[ ${#repack[@]} -eq 0 ] || printf '%s\n' "${repack[@]}" | sort -r -V
-		} | sed 's/^/exact /'
-		return 0
-	fi
+	{
+		[ ${#exact[@]} -eq 0 ] || printf '%s\n' "${exact[@]}" | sort -r -V
+		[ ${#repack[@]} -eq 0 ] || printf '%s\n' "${repack[@]}" | sort -r -V
+	} | sed 's/^/exact /'
+	# the others too: an exact version listed may have lost its files
 	while read -r v; do
-		echo "$(common_prefix "$(debian_upstream "$v")" "$2") $v"
+		up=$(debian_upstream "$v")
+		[ "$(plain_version "$up")" != "$2" ] || continue
+		echo "$(common_prefix "$up" "$2") $v"
 	done <<<"$all" | sort -k1,1nr -k2,2Vr | sed 's/^[0-9]* /other /'
 }
 
@@ -394,17 +394,20 @@ resolve() { # FNAME ALG SUM WANT FIRST(1|0)
 	how=missing path="" dver="" detail=""
 	apt_prepare
 	orig="" kind="" dv=""
-	local k v
+	local k v lost=""
 	while read -r k v; do
 		[ -n "$v" ] || continue
 		kind=$k dv=$v
 		orig=$(fetch_orig "$src" "$dv")
 		[ -z "$orig" ] || break
+		lost="$lost $v"
 	done < <(choose_versions "$src" "$want")
+	[ -z "$lost" ] || lost="; the archive lists but could not give$lost"
+	[ -n "$orig" ] || dv=${lost##* }
 	if [ -z "$dv" ]; then
 		detail="no Debian source package '$src' in the deb-src index"
 	elif [ -z "$orig" ]; then
-		detail="apt-get source $src=$dv failed (see $SRC/$src.log)"
+		detail="apt-get source failed (see $SRC/$src.log)$lost"
 		dver=$dv
 	else
 		dver=$dv
@@ -415,7 +418,7 @@ resolve() { # FNAME ALG SUM WANT FIRST(1|0)
 			mv "$DIR/$fname.tmp" "$DIR/$fname"
 			how=mirror path=$DIR/$fname detail="${orig##*/} is byte-identical"
 		elif [ "$first" = 0 ] && [ "$kind" != exact ]; then
-			detail="no Debian $src of $want (closest: $up)"
+			detail="no Debian $src of $want (closest: $up)$lost"
 		elif [ "$first" = 0 ]; then
 			# a further source: the Debian orig under its own name
 			cp "$orig" "$DIR/${orig##*/}.tmp"
@@ -429,7 +432,7 @@ resolve() { # FNAME ALG SUM WANT FIRST(1|0)
 				how=tree detail="${orig##*/} (not the upstream file${treedone:+; $treedone})"
 			else
 				how="tree-mismatch"
-				detail="no Debian $src of $want; ${orig##*/} is upstream $up${treedone:+; $treedone}"
+				detail="no Debian $src of $want$lost; ${orig##*/} is upstream $up${treedone:+; $treedone}"
 			fi
 			case $treedone in *UNPREPARED*) how=$how-unprepared ;; esac
 		fi
