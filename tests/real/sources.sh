@@ -270,8 +270,10 @@ prepare_tree() {
 		rm -rf "$t.outer"
 		printf 'nested %s; ' "${f##*/}"
 	fi
-	# a tag archive with the package in its own directory (expat/)
-	if [ ! -f "$t/configure" ] && [ ! -f "$t/configure.ac" ] && [ -f "$t/$stem/configure.ac" ]; then
+	# a tag archive with the package in its own directory (expat/), or a
+	# project whose upstream file is one of its directories (flit's flit_core/)
+	if { [ ! -f "$t/configure" ] && [ ! -f "$t/configure.ac" ] && [ -f "$t/$stem/configure.ac" ]; } ||
+		{ [ "$stem" = flit_core ] && [ -f "$t/$stem/pyproject.toml" ]; }; then
 		mv "$t" "$t.tag"
 		mv "$t.tag/$stem" "$t"
 		rm -rf "$t.tag"
