@@ -26,9 +26,12 @@
 #     its Debian orig copied into DIR under its Debian name: the recipe needs a
 #     copy naming that file and its sha256 (see tests/real/toolchain.sh);
 #     MLFS_EXTRA_SOURCES in sources.env lists them.
-# An exact upstream version is preferred from any suite; when none exists the
-# closest version is used and marked "tree-mismatch" (usable only if the
-# recipe builds with it).
+# An exact upstream version is preferred from any suite; when none exists (or
+# the archive lists it but no longer has its orig) the closest version is used
+# and marked "tree-mismatch" (usable only if the recipe builds with it). A tree
+# that autoreconf cannot prepare is kept, marked "-unprepared" (make-dfsg: the
+# recipe's prepare edits configure.ac first). "missing" says why; such an
+# entry is looked for again only with --refresh.
 #
 # The results merge into DIR/sources.db (one line per recipe source, kept for
 # the recipes not named in this run; an earlier sources.env's overrides are
