@@ -12,7 +12,7 @@ ROOT=$TOP/demo-root
 PKGS=(zlib bzip2 gmp ncurses openssl)
 
 echo "demo: mirroring the real sources of ${PKGS[*]}"
-tests/real/mirror.sh "$STATE/mirror" "${PKGS[@]}"
+tests/real/sources.sh "$STATE/mirror" "${PKGS[@]}"
 # shellcheck source=/dev/null
 . "$STATE/mirror/sources.env"
 read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}"

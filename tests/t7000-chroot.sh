@@ -23,9 +23,12 @@ test_expect_success 'a Debian tree with the multilib compilers stands in for $LF
 '
 
 test_expect_success 'zlib, bzip2 and a probe build for 32, 64 and x32 inside it' '
-	"$TOP/tests/real/mirror.sh" "$MIRROR" zlib bzip2 >mirror.out 2>&1 &&
+	"$TOP/tests/real/sources.sh" "$MIRROR" zlib bzip2 >mirror.out 2>&1 &&
 	. "$MIRROR/sources.env" &&
-	read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}" &&
+	srcargs=() &&
+	for o in ${MLFS_SOURCE_ARGS:-}; do
+		case $o in zlib=* | bzip2=*) srcargs+=(--source "$o") ;; esac
+	done &&
 	mkdir -p r && cp -R "$TOP/recipes/system/zlib" "$TOP/recipes/system/bzip2" "$TOP/recipes/include" r/ &&
 	mkdir -p r/probe &&
 	printf "{\"name\": \"probe\", \"version\": \"1\", \"stage\": \"system\", \"abis\": \"all\"}\n" >r/probe/recipe.json &&

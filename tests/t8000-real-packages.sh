@@ -17,7 +17,7 @@ elfabi() {
 }
 
 test_expect_success 'mirror the real sources from Debian source packages' '
-	"$TOP/tests/real/mirror.sh" "$MIRROR" "${PKGS[@]}" >mirror.out 2>&1 &&
+	"$TOP/tests/real/sources.sh" "$MIRROR" "${PKGS[@]}" >mirror.out 2>&1 &&
 	test -f "$MIRROR/sources.env"
 '
 

@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # apt.sh: a private apt configuration with deb-src entries derived from the
 # machine's own apt sources, for `apt-get source --download-only` (the
-# system's apt state is untouched). Sourced by mirror.sh and
-# toolchain-sources.sh, which define die and say and set APT (the private
-# dir) before calling apt_prepare.
+# system's apt state is untouched). Sourced by sources.sh, which defines die
+# and say and sets APT (the private dir) before calling apt_prepare.
+# APT_EXTRA_SUITES (e.g. "trixie sid"): newer suites of the same archive, as
+# deb-src entries copied from the machine's entries for its release itself
+# (not -updates or -security), to find upstream versions bookworm lacks.
 
 aptopts=(
 	-o "Dir::Etc::SourceList=$APT/sources.list"
@@ -16,7 +18,8 @@ aptopts=(
 )
 
 # write $APT/sources.list.d/mlfs-src.sources: the machine's own Debian entries
-# for its release (suites CODENAME, CODENAME-*, CODENAME/*), turned into deb-src
+# for its release (suites CODENAME, CODENAME-*, CODENAME/*), turned into deb-src,
+# and the same archive's APT_EXTRA_SUITES
 make_sources() {
 	local codename out tmp f dst
 	# shellcheck source=/dev/null
@@ -30,16 +33,24 @@ make_sources() {
 	for f in /etc/apt/sources.list.d/*.sources; do
 		[ -f "$f" ] || continue
 		# deb822: blank-line separated stanzas; keep Debian stanzas, Types: deb-src
-		awk -v cn="$codename" '
-			function flush(   i, keep, n, s, k) {
+		awk -v cn="$codename" -v extra="${APT_EXTRA_SUITES:-}" '
+			function flush(   i, keep, main, n, s, k) {
 				if (nl == 0) return
-				keep = 0
+				keep = 0; main = 0
 				n = split(suites, s, /[ \t]+/)
-				for (i = 1; i <= n; i++)
+				for (i = 1; i <= n; i++) {
 					if (s[i] == cn || index(s[i], cn "-") == 1 || index(s[i], cn "/") == 1) keep = 1
+					if (s[i] == cn) main = 1
+				}
 				if (types !~ /(^|[ \t])deb([ \t]|$)/ || enabled ~ /^[ \t]*no/) keep = 0
 				if (keep) {
 					for (k = 1; k <= nl; k++) print lines[k]
+					print ""
+				}
+				# the newer suites of the release archive itself
+				if (keep && main && extra != "") {
+					for (k = 1; k <= nl; k++)
+						print (tolower(lines[k]) ~ /^suites:/ ? "Suites: " extra : lines[k])
 					print ""
 				}
 				nl = 0; suites = ""; types = ""; enabled = ""
@@ -58,7 +69,7 @@ make_sources() {
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
 		[ -f "$f" ] || continue
 		# one-line format: "deb [opts] URI SUITE COMPONENTS..." -> "deb-src ..."
-		awk -v cn="$codename" '
+		awk -v cn="$codename" -v extra="${APT_EXTRA_SUITES:-}" '
 			$1 != "deb" { next }
 			{
 				i = 2
@@ -67,6 +78,14 @@ make_sources() {
 				if (suite != cn && index(suite, cn "-") != 1 && index(suite, cn "/") != 1) next
 				sub(/^deb/, "deb-src")
 				print
+				if (suite != cn || extra == "") next
+				# the newer suites of the release archive itself
+				n = split(extra, e, /[ \t]+/)
+				for (k = 1; k <= n; k++) {
+					line = ""
+					for (j = 1; j <= NF; j++) line = line (j > 1 ? " " : "") (j == i + 1 ? e[k] : $j)
+					print line
+				}
 			}
 		' "$f" >"$tmp.list"
 		dst=$APT/sources.list.d/mlfs-src-$(basename "$f" .list).list

@@ -24,16 +24,15 @@ notok() { echo "not ok - $*"; fails=$((fails + 1)); }
 echo "host-multilib: work dir $W"
 
 # the sources (libtool before libxcrypt: its tree lends libxcrypt ltdl.m4)
-bash "$TOP/tests/real/mirror-more.sh" "$W/mirror" zlib bzip2 xz libffi expat openssl \
+bash "$TOP/tests/real/sources.sh" "$W/mirror" zlib bzip2 xz libffi expat openssl \
 	ncurses readline gdbm libtool libxcrypt util-linux python >"$W/mirror.log" 2>&1 ||
 	{ tail -n 20 "$W/mirror.log"; exit 1; }
-srcs=()
-for d in "$W"/mirror/trees/*/; do
-	srcs+=(--source "$(basename "$d")=${d%/}")
-done
+# shellcheck source=/dev/null
+. "$W/mirror/sources.env"
+read -r -a srcs <<<"${MLFS_SOURCE_ARGS:-}"
 
 "$MLFS" --state "$W/st" build util-linux python --abi 32,64,x32 --root "$R" -j "$(nproc)" \
-	--recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" --mirror "file://$W/mirror" \
+	--recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" --mirror "$MLFS_MIRROR" \
 	"${srcs[@]}"
 
 for spec in "lib ELF64 X86-64" "lib32 ELF32 80386" "libx32 ELF32 X86-64"; do

@@ -82,7 +82,7 @@ mkdir -p "$RECIPES"
 rm -rf "$RECIPES/include"
 cp -R "$TOP/recipes/include" "$RECIPES/include"
 gmpname=${GMP_ORIG##*/}
-cp "$GMP_ORIG" "$SOURCES/mirror/$gmpname"
+[ "$GMP_ORIG" -ef "$SOURCES/mirror/$gmpname" ] || cp "$GMP_ORIG" "$SOURCES/mirror/$gmpname"
 for st in $STAGES; do
 	[ -d "$TOP/recipes/$st" ] || die "no stage directory recipes/$st"
 	for d in "$TOP/recipes/$st"/*/; do
