@@ -12,7 +12,8 @@
 #                           temporary dir. Give an existing one to resume.
 #   MLFS_TOOLCHAIN_SOURCES  where the sources are kept between runs
 #                           (default build/toolchain-sources)
-#   MLFS_TOOLCHAIN_STAGES   "cross" (default), "cross temp" or "cross temp chroot"
+#   MLFS_TOOLCHAIN_STAGES   "cross" (default), "cross temp", "cross temp chroot" or
+#                           "cross temp chroot system" (the whole book: make check-book)
 #                           (Chapter 7 runs inside chroot $LFS)
 #   MLFS_TOOLCHAIN_JOBS     -j for mlfs (default 2)
 #   MLFS_TOOLCHAIN_INTERRUPT=SECS  interrupt the build once on purpose (SIGINT
@@ -66,7 +67,8 @@ RECIPES=$WORK/recipes
 say "work dir $WORK (kept; remove it when done)"
 
 # 1. the sources
-bash "$TOP/tests/real/toolchain-sources.sh" "$SOURCES"
+# shellcheck disable=SC2086  # the stages are words
+bash "$TOP/tests/real/toolchain-sources.sh" "$SOURCES" $STAGES
 # shellcheck source=/dev/null
 . "$SOURCES/sources.env"
 read -r -a allsrc <<<"$MLFS_SOURCE_ARGS"
