@@ -188,7 +188,7 @@ test_print_json(void **state)
 	int saved = dup(1), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	dup2(fd, 1);
 	close(fd);
-	plan_print(&w.g, &whys, PLAN_JSON, n);
+	plan_print(&w.g, &whys, PLAN_JSON, n, w.g.n);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
