@@ -749,6 +749,7 @@ teardown(struct bctx *c)
 	strvfree(&c->canrun);
 	strvfree(&c->whynot);
 	strvfree(&c->fetched);
+	free(c->prev);
 }
 
 int
@@ -794,7 +795,6 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 		rc = 1;
 	sched_release(&c.s);
 	teardown(&c);
-	free(c.prev);
 	return rc;
 }
 
