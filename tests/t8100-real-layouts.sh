@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016,SC2034
 # mlfs-test-timeout: 5400
+# The packages' own test suites run in t8000 (the lfs layout); here only the
+# layout is checked, so they are skipped (--no-check).
 test_description='real packages (zlib bzip2 xz gmp ncurses libffi openssl) for 32, 64 and x32 in the multiarch and lib64 layouts'
 . "$(dirname "$0")/lib.sh"
 
@@ -31,7 +33,7 @@ for layout in multiarch lib64; do
 	test_expect_success "$layout: build them for 32, 64 and x32" '
 		. "$MIRROR/sources.env" &&
 		read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}" &&
-		"$MLFS" --state="$TRASH/st-$layout" build "${PKGS[@]}" --abi 32,64,x32 --layout $layout \
+		"$MLFS" --state="$TRASH/st-$layout" build "${PKGS[@]}" --abi 32,64,x32 --layout $layout --no-check \
 			--root "$R" -j 2 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" \
 			--mirror "$MLFS_MIRROR" "${srcargs[@]}" 2>build-$layout.err ||
 		{ tail -n 60 build-$layout.err; exit 1; }
