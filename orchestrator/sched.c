@@ -34,6 +34,8 @@ jrec(struct sched *s, struct node *n, enum jevent ev, const char *step, double s
 {
 	if (s->j)
 		journal_record(s->j, n->name, ev, n->key, step, secs);
+	if (s->run->journaled)
+		s->run->journaled(s->run->ctx, n, ev, step, secs);
 }
 
 void
@@ -185,6 +187,8 @@ begin(struct sched *s, struct node *n, struct nrun *r)
 	strvfree(&r->steps);
 	if (s->j)
 		journal_start(s->j, n->name, n->key, n->own);
+	if (s->run->journaled)
+		s->run->journaled(s->run->ctx, n, J_START, NULL, 0);
 	if (s->run->begin(s->run->ctx, n, &r->steps) < 0) {
 		fail(s, n, r, "unpack", 1);
 		return;

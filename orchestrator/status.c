@@ -6,12 +6,25 @@
 #include "graph.h"
 #include "sched.h"
 #include "status.h"
+#include "trace.h"
 #include "util.h"
 
 static const char *
 curstep(const struct nrun *r)
 {
 	return r->step < r->steps.n ? r->steps.v[r->step] : "merge";
+}
+
+/* the estimated time left, from past timings and the critical path */
+static void
+eta(struct buf *b, const struct sched *s)
+{
+	unsigned long long left = (unsigned long long)(trace_eta(s) + 0.5);
+
+	if (left >= 3600)
+		bufprintf(b, ", ~%lluh%02llu left", left / 3600, left / 60 % 60);
+	else
+		bufprintf(b, ", ~%llu:%02llu left", left / 60, left % 60);
 }
 
 static void
@@ -23,6 +36,7 @@ draw(struct status *st)
 	int shown = 0;
 
 	bufprintf(&b, "[%zu/%zu] %d running", s->ndone, s->ntodo, s->nrun);
+	eta(&b, s);
 	for (size_t i = 0; i < s->g->n && shown < 4; i++) {
 		struct nrun *r = &s->runs[i];
 		if (r->st != N_RUN)
