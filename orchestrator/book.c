@@ -594,6 +594,30 @@ pre(struct buf *b, const char *text, const char *cls)
 	bufputs(b, "</code></pre>\n");
 }
 
+/* a body resolved; one that uses local or return only works inside a
+   function, so it is shown as one, and called */
+static char *
+typeable(const char *fn, const char *body, const struct strv *env)
+{
+	char *t = book_resolve(body, env), *w;
+	struct buf b = {0};
+
+	if (!strstr(t, "local ") && !strstr(t, "return"))
+		return t;
+	bufprintf(&b, "%s() {\n", fn);
+	for (const char *p = t; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+		bufputs(&b, len > 1 ? "\t" : "");
+		bufadd(&b, p, len);
+		p += len;
+	}
+	bufprintf(&b, "}\n%s", fn);
+	free(t);
+	w = b.s;
+	return w;
+}
+
 static void
 envblock(struct buf *b, const struct strv *env, const struct recipe *r)
 {
@@ -664,7 +688,7 @@ abisection(struct buf *b, struct bookctx *c, const struct recipe *r, const struc
 		if (body) {
 			char *t;
 			book_env(&senv, c->p, a, r, &c->g->abis, c->o->root, c->o->lfs, stepnames[i]);
-			t = book_resolve(body, &senv);
+			t = typeable(used, body, &senv);
 			bufprintf(b, "<h4>%s", stepnames[i]);
 			if (strcmp(used, stepnames[i]))
 				bufprintf(b, " <span class=\"muted\">(%s)</span>", used);

@@ -21,6 +21,7 @@ const char html_css[] =
 	"table{border-collapse:collapse;margin:.5rem 0 1rem}\n"
 	"th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-align:top}\n"
 	"th{background:var(--code)}\n"
+	"td code{word-break:break-all}\n"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"nav.top{display:flex;justify-content:space-between;gap:1rem;font-size:.9rem;"
 	"border-bottom:1px solid var(--line);padding-bottom:.4rem}\n"
