@@ -812,8 +812,12 @@ loadprose(struct bookctx *c)
 	DIR *d = c->o->prose ? opendir(c->o->prose) : NULL;
 	struct dirent *e;
 
-	if (!d)
-		return c->o->prose ? error("cannot read the book's chapters '%s':", c->o->prose) : 0;
+	if (!d) {
+		/* a recipe set without prose still makes a book */
+		if (c->o->prose)
+			warn("no prose chapters: cannot read '%s':", c->o->prose);
+		return 0;
+	}
 	while ((e = readdir(d)))
 		if (endswith(e->d_name, ".md"))
 			strvadd(&c->chapters, e->d_name);
@@ -826,10 +830,7 @@ loadprose(struct bookctx *c)
 static char *
 prosepage(const char *md)
 {
-	char *s = xstrdup(md);
-
-	strcpy(s + strlen(s) - 3, ".html");
-	return s;
+	return xasprintf("%.*s.html", (int)(strlen(md) - 3), md);
 }
 
 static int

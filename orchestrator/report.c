@@ -121,6 +121,13 @@ nodeevent(struct rbuild *b, const char *ev, double t, json_t *o)
 	} else if (!strcmp(ev, "merged")) {
 		addstep(n, "merge", lastend(n), t);
 		n->st = R_MERGED;
+		/* the node lasted what the journal says: it was measured from
+		   before its start was synced, to before its merge was */
+		if (secs > 0) {
+			n->t0 = t - secs;
+			if (!strcmp(n->steps[0].name, "unpack"))
+				n->steps[0].t0 = n->t0;
+		}
 	} else if (!strcmp(ev, "failed") || !strcmp(ev, "interrupted")) {
 		n->st = !strcmp(ev, "failed") ? R_FAILED : R_INTERRUPTED;
 		free(n->failstep);

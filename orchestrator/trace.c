@@ -213,7 +213,8 @@ trace_close(struct trace *t)
 	if (t->timing)
 		uv_timer_stop(&t->timer);
 	t->timing = 0;
-	if (t->fd >= 0)
+	/* fd 0 is a trace never opened (a zeroed struct) */
+	if (t->fd > 0)
 		close(t->fd);
 	t->fd = -1;
 }
