@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "book.h"
 #include "build.h"
 #include "config.h"
 #include "graph.h"
@@ -24,6 +25,7 @@
 #include "preflight.h"
 #include "profile.h"
 #include "recipe.h"
+#include "report.h"
 #include "statedir.h"
 #include "util.h"
 
@@ -35,6 +37,8 @@ struct cli {
 	int plan;
 	int dependents;
 	int stats;          /* print where the time of loading and planning went */
+	char *out;          /* book, report: -o */
+	int all;            /* report: every build the trace keeps */
 	struct strv args;   /* operands */
 };
 
@@ -51,6 +55,9 @@ static const char usage_text[] =
 	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
 	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
 	"  uninstall PKG      remove a package's files from the root\n"
+	"  book [-o DIR]      render the multilib book as HTML (default ./book-html)\n"
+	"  report [-o FILE]   the last build (--all: every kept one) as one HTML page\n"
+	"                     (default ./mlfs-report.html); --json: its data\n"
 	"  version            print the version\n"
 	"\n"
 	"options:\n"
@@ -109,7 +116,7 @@ splitabis(struct strv *sv, const char *list)
 enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
-	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS,
+	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_ALL,
 };
 
 static const struct option longopts[] = {
@@ -133,6 +140,8 @@ static const struct option longopts[] = {
 	{"explain", no_argument, NULL, O_EXPLAIN},
 	{"dependents", no_argument, NULL, O_DEPENDENTS},
 	{"stats", no_argument, NULL, O_STATS},
+	{"all", no_argument, NULL, O_ALL},
+	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -158,11 +167,13 @@ parseopts(struct cli *c, int argc, char **argv)
 	int ch, gotsrc = 0, gotmirror = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "j:k:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:k:o:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': o->jobs = number(optarg, "-j"); c->jobsset = 1; break;
 		case 'k': o->keep = number(optarg, "-k"); break;
 		case 'q': o->quiet = 1; break;
+		case 'o': free(c->out); c->out = abspath(optarg); break;
+		case O_ALL: c->all = 1; break;
 		case 'h': usage(NULL, NULL);
 		case O_ABI: splitabis(&o->abis, optarg); break;
 		case O_ROOT: replace(&o->root, optarg); break;
@@ -457,6 +468,58 @@ cmd_uninstall(struct cli *c)
 	return rc ? 1 : 0;
 }
 
+/* the book, from the recipes, profiles and layout a build would use; its
+   prose beside the recipes (a source tree, or the installed share/mlfs) */
+static int
+cmd_book(struct cli *c)
+{
+	struct world w;
+	char *prose;
+	int rc;
+
+	plan_load(&w, &c->o, c->stats);
+	prose = xasprintf("%s/../book", c->o.recipes);
+	struct bookopts bo = {.prose = prose, .out = c->out ? c->out : "book-html",
+		.state = c->o.state, .root = c->o.root, .lfs = c->o.lfs};
+	rc = book_render(&bo, &w.prof, &w.rs, &w.g);
+	if (rc == 0 && !c->o.quiet)
+		fprintf(stderr, "%s: book written to '%s/index.html'\n", argv0, bo.out);
+	free(prose);
+	plan_release(&w);
+	return rc < 0 ? 1 : 0;
+}
+
+/* the last build, or every build the trace keeps, as HTML or JSON */
+static int
+cmd_report(struct cli *c)
+{
+	struct report r;
+	struct buf b = {0};
+	const char *out = c->out ? c->out : "mlfs-report.html";
+	int rc = 0;
+
+	if (report_load(&r, c->o.state) < 0)
+		return 1;
+	if (c->plan == PLAN_JSON) {
+		FILE *f = c->out ? fopen(out, "w") : stdout;
+		if (!f) {
+			report_release(&r);
+			return error("cannot write '%s':", out), 1;
+		}
+		report_json(&r, c->all ? 0 : r.n - 1, f);
+		if (f != stdout && fclose(f) != 0)
+			rc = error("cannot write '%s':", out);
+	} else {
+		report_html(&r, c->all ? 0 : r.n - 1, &b);
+		rc = writefile(out, b.s, b.n, 0644);
+		if (rc == 0 && !c->o.quiet)
+			fprintf(stderr, "%s: report written to '%s'\n", argv0, out);
+		buffree(&b);
+	}
+	report_release(&r);
+	return rc < 0 ? 1 : 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*run)(struct cli *);
@@ -471,6 +534,8 @@ static const struct cmd {
 	{"log", cmd_log, 0, 0},
 	{"clean", cmd_clean, 1, 1},
 	{"uninstall", cmd_uninstall, 1, 1},
+	{"book", cmd_book, 1, 0},
+	{"report", cmd_report, 0, 0},
 };
 
 int
@@ -523,6 +588,7 @@ main(int argc, char **argv)
 	rc = cmd->run(&c);
 	curl_global_cleanup();
 	strvfree(&c.args);
+	free(c.out);
 	free(c.o.state);
 	free(c.o.root);
 	free(c.o.lfs);

@@ -22,21 +22,20 @@ eta(struct buf *b, const struct sched *s)
 	unsigned long long left = (unsigned long long)(trace_eta(s) + 0.5);
 
 	if (left >= 3600)
-		bufprintf(b, ", ~%lluh%02llu left", left / 3600, left / 60 % 60);
+		bufprintf(b, "; ~%lluh%02llu left", left / 3600, left / 60 % 60);
 	else
-		bufprintf(b, ", ~%llu:%02llu left", left / 60, left % 60);
+		bufprintf(b, "; ~%llu:%02llu left", left / 60, left % 60);
 }
 
 static void
 draw(struct status *st)
 {
 	struct sched *s = st->s;
-	struct buf b = {0};
+	struct buf b = {0}, left = {0};
 	unsigned long long now = nowns();
 	int shown = 0;
 
 	bufprintf(&b, "[%zu/%zu] %d running", s->ndone, s->ntodo, s->nrun);
-	eta(&b, s);
 	for (size_t i = 0; i < s->g->n && shown < 4; i++) {
 		struct nrun *r = &s->runs[i];
 		if (r->st != N_RUN)
@@ -48,8 +47,12 @@ draw(struct status *st)
 	}
 	if (s->nrun > shown)
 		bufprintf(&b, " …");
-	if (b.n > 160)
-		b.s[160] = '\0';
+	eta(&left, s);
+	if (b.n > 160 - left.n)
+		b.n = 160 - left.n;
+	b.s[b.n] = '\0';
+	bufputs(&b, left.s);
+	buffree(&left);
 	fprintf(stderr, "\r\033[K%s%s%s", st->color ? "\033[1m" : "", b.s, st->color ? "\033[0m" : "");
 	fflush(stderr);
 	st->drawn = 1;

@@ -115,9 +115,10 @@ nodelist(const struct sched *s)
 	for (size_t i = 0; i < s->g->n; i++) {
 		struct node *n = s->g->nodes[i];
 		double best = 0;
-		json_t *deps = json_array();
+		json_t *deps;
 		if (s->runs[i].st == N_SKIP || s->runs[i].st == N_DONE)
 			continue;
+		deps = json_array();
 		for (size_t k = 0; k < n->ndeps; k++)
 			if (s->runs[n->deps[k]->index].st != N_SKIP)
 				json_array_append_new(deps, json_string(n->deps[k]->name));

@@ -101,13 +101,18 @@ test_expect_success 'report: one self-contained page with a timeline of every no
 	done
 '
 
+test_expect_success 'the live line shows the time left, from the last timings' '
+	TERM=xterm script -qfec "$MLFS --state=$TRASH/st rebuild libdemo:64 --dependents" tty.out >/dev/null &&
+	grep -a -q "running: .*; ~[0-9]*:[0-5][0-9] left" tty.out
+'
+
 test_expect_success 'a failed node is marked in the report; --all keeps both builds' '
 	sed -i "s/^build() {/build() {\n\tfalse/" recipes/demoprog/build.sh &&
 	test_must_fail ml build --abi 32,64,x32 "${OPTS[@]}" -j 2 2>fail.err &&
 	ml report --json >last.json &&
 	python3 -c "import json; b = json.load(open(\"last.json\"))[\"builds\"]; assert len(b) == 1; st = {n[\"node\"]: (n[\"status\"], n.get(\"at\")) for n in b[0][\"nodes\"]}; assert (\"failed\", \"build\") in st.values(), st" &&
 	ml report --all --json >all.json &&
-	python3 -c "import json; b = json.load(open(\"all.json\"))[\"builds\"]; assert len(b) == 2 and b[1][\"rc\"] == 1" &&
+	python3 -c "import json; b = json.load(open(\"all.json\"))[\"builds\"]; assert len(b) == 3 and b[2][\"rc\"] == 1 and b[1][\"rc\"] == 0" &&
 	ml report -o fail.html && grep -q "✗ failed" fail.html
 '
 
@@ -169,7 +174,7 @@ else
 		grep -qF "s|@LIBDIR@|/usr/libx32|" libdemo.dom &&
 		chrome --dump-dom "file://$TRASH/report.html" >report.dom &&
 		grep -q "<rect" report.dom &&
-		if [ -n "${MLFS_SHOTS:-}" ]; then mkdir -p "$MLFS_SHOTS" && cp shot-*.png "$MLFS_SHOTS/"; fi
+		if [ -n "${BOOK_SHOTS:-}" ]; then mkdir -p "$BOOK_SHOTS" && cp shot-*.png "$BOOK_SHOTS/"; fi
 	'
 fi
 
