@@ -426,7 +426,8 @@ timeline(struct buf *out, const struct rbuild *b)
 	double y0 = AXISH, h = y0 + b->n * LANEH + 12 + TOKH + 8;
 
 	bufprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" "
-		"height=\"%.0f\" viewBox=\"0 0 %d %.0f\" class=\"timeline\">\n"
+		"height=\"%.0f\" viewBox=\"0 0 %d %.0f\" class=\"timeline\" "
+		"style=\"max-width:100%%;height:auto\">\n"
 		"<title>timeline of the build</title>\n", LABELW + CHARTW + 10, h, LABELW + CHARTW + 10, h);
 	axis(out, b, y0, b->n * LANEH + 12 + TOKH);
 	lanes(out, b, y0);
