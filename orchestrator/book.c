@@ -19,6 +19,7 @@
 #include "html.h"
 #include "journal.h"
 #include "md.h"
+#include "os.h"
 #include "profile.h"
 #include "recipe.h"
 #include "util.h"
@@ -327,6 +328,7 @@ struct bookctx {
 	const struct graph *g;
 	struct timing t;
 	struct strv chapters;   /* prose: file names */
+	struct strv files;      /* what the prose shows: pictures and pages, copied */
 	struct strv titles;     /* prose: their first headings */
 	struct strv pages;      /* every page in reading order: "x.html" */
 	struct strv pagetitles;
@@ -818,9 +820,12 @@ loadprose(struct bookctx *c)
 			warn("no prose chapters: cannot read '%s':", c->o->prose);
 		return 0;
 	}
-	while ((e = readdir(d)))
+	while ((e = readdir(d))) {
 		if (endswith(e->d_name, ".md"))
 			strvadd(&c->chapters, e->d_name);
+		else if (endswith(e->d_name, ".png") || endswith(e->d_name, ".html"))
+			strvadd(&c->files, e->d_name);
+	}
 	closedir(d);
 	if (c->chapters.n)
 		qsort(c->chapters.v, c->chapters.n, sizeof(*c->chapters.v), cmpstr);
@@ -1002,10 +1007,17 @@ book_render(const struct bookopts *o, const struct profiles *p, const struct rec
 	rc |= indexhtml(&c);
 	for (size_t i = 0; i < c.chapters.n; i++)
 		rc |= prosehtml(&c, i);
+	for (size_t i = 0; i < c.files.n; i++) {
+		char *from = pathjoin(o->prose, c.files.v[i]), *to = pathjoin(o->out, c.files.v[i]);
+		rc |= copyfile(from, to);
+		free(from);
+		free(to);
+	}
 	for (size_t i = 0; i < rs->n; i++)
 		if (inbook(g, &rs->r[i]))
 			rc |= recipehtml(&c, &rs->r[i]);
 	strvfree(&c.chapters);
+	strvfree(&c.files);
 	strvfree(&c.titles);
 	strvfree(&c.pages);
 	strvfree(&c.pagetitles);

@@ -22,6 +22,7 @@ const char html_css[] =
 	"th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-align:top}\n"
 	"th{background:var(--code)}\n"
 	"td code{word-break:break-all}\n"
+	"img{max-width:100%;height:auto;border:1px solid var(--line)}\n"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"nav.top{display:flex;justify-content:space-between;gap:1rem;font-size:.9rem;"
 	"border-bottom:1px solid var(--line);padding-bottom:.4rem}\n"

@@ -46,6 +46,15 @@ md_inline(struct buf *out, const char *s, size_t n)
 			md_inline(out, p + 1, c - p - 1);
 			bufputs(out, "</em>");
 			p = c + 1;
+		} else if (*p == '!' && p + 1 < end && p[1] == '[' && (c = closer(p + 2, end, "](")) &&
+			closer(c + 2, end, ")")) {
+			const char *u = c + 2, *ue = closer(u, end, ")");
+			bufputs(out, "<img src=\"");
+			html_escn(out, u, ue - u);
+			bufputs(out, "\" alt=\"");
+			html_escn(out, p + 2, c - p - 2);
+			bufputs(out, "\">");
+			p = ue + 1;
 		} else if (*p == '[' && (c = closer(p + 1, end, "](")) && closer(c + 2, end, ")")) {
 			const char *u = c + 2, *ue = closer(u, end, ")");
 			bufputs(out, "<a href=\"");

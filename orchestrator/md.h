@@ -1,6 +1,6 @@
 /* md: the book's prose, a small Markdown, rendered to HTML: # headings,
    paragraphs, - and 1. lists, ``` and indented code, | tables, and inline
-   `code`, **strong**, *emphasis* and [links](url) */
+   `code`, **strong**, *emphasis*, [links](url) and ![images](file) */
 #ifndef MLFS_MD_H
 #define MLFS_MD_H
 

@@ -143,7 +143,7 @@ test_expect_success 'book: the whole project book, the gmp page resolved for eac
 	"$MLFS" --state="$TRASH/st2" book -o proj --abi 32,64,x32 --lfs "$TRASH/lfs" \
 		--recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>proj.err &&
 	n=$(find "$TOP/recipes" -name recipe.json | wc -l) &&
-	test "$(find proj -name "*.html" | wc -l)" -eq $((n + 1 + $(ls "$TOP"/book/*.md | wc -l))) &&
+	test "$(find proj -name "*.html" | wc -l)" -eq $((n + 1 + $(find "$TOP/book" -name "*.md" -o -name "*.html" | wc -l))) &&
 	wellformed proj/*.html &&
 	section proj/gmp.html abi-32 | grep -qF -- "--host=\"i686-pc-linux-gnu\" --build=\"x86_64-pc-linux-gnu\"" &&
 	section proj/gmp.html abi-32 | grep -qF "ABI=\"32\" ./configure --prefix=/usr --libdir=\"/usr/lib32\"" &&

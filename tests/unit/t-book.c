@@ -140,14 +140,15 @@ test_markdown(void **state)
 	char *title;
 
 	md_render(&b, "# The <title>\n\nA *b* **c** `d<e` [f](g.html).\n\n- one\n  two\n- three\n\n"
-		"| a | b |\n|---|---|\n| `x` | y |\n\n    code <here>\n", &title);
+		"| a | b |\n|---|---|\n| `x` | y |\n\n    code <here>\n\n![a \"shot\"](s.png)\n", &title);
 	assert_string_equal(title, "The <title>");
 	assert_string_equal(b.s,
 		"<h1 id=\"the-title\">The &lt;title&gt;</h1>\n"
 		"<p>A <em>b</em> <strong>c</strong> <code>d&lt;e</code> <a href=\"g.html\">f</a>.</p>\n"
 		"<ul>\n<li>one two</li>\n<li>three</li>\n</ul>\n"
 		"<table>\n<tr><th>a</th><th>b</th></tr>\n<tr><td><code>x</code></td><td>y</td></tr>\n"
-		"</table>\n<pre><code>code &lt;here&gt;\n</code></pre>\n");
+		"</table>\n<pre><code>code &lt;here&gt;\n</code></pre>\n"
+		"<p><img src=\"s.png\" alt=\"a &quot;shot&quot;\"></p>\n");
 	free(title);
 	buffree(&b);
 }
