@@ -376,11 +376,22 @@ lanes(struct buf *out, const struct rbuild *b, double y0)
 			html_esc(out, n->name);
 			bufprintf(out, " %s: %.2f s</title></rect>\n", s->name, s->t1 - s->t0);
 		}
+		/* a step that never ended: the build is running, or was killed */
+		if (n->st == R_UNFINISHED && n->t0 >= 0 && n->t1 > lastend(n)) {
+			double x = xof(b, lastend(n));
+			bufprintf(out, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
+				"fill=\"url(#unfinished)\" stroke=\"#e65100\" stroke-width=\"0.6\"><title>",
+				x, y + 2, xof(b, n->t1) - x, LANEH - 4);
+			html_esc(out, n->name);
+			bufputs(out, ": a step still running, or cut off</title></rect>\n");
+		}
 		if (n->st == R_FAILED || n->st == R_INTERRUPTED || (n->st == R_UNFINISHED && n->t0 >= 0)) {
 			double x = xof(b, n->t1);
-			bufprintf(out, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"bold\">%s</text>\n",
-				x + 3, y + LANEH - 4, n->st == R_FAILED ? "#b00020" : "#e65100",
-				n->st == R_FAILED ? "✗ failed" : "■ interrupted");
+			int left = x + 90 > LABELW + CHARTW;
+			bufprintf(out, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"bold\"%s>%s</text>\n",
+				left ? x - 3 : x + 3, y + LANEH - 4, n->st == R_FAILED ? "#b00020" : "#e65100",
+				left ? " text-anchor=\"end\"" : "", n->st == R_FAILED ? "✗ failed" :
+				n->st == R_INTERRUPTED ? "■ interrupted" : "… unfinished");
 		}
 	}
 }
@@ -428,7 +439,11 @@ timeline(struct buf *out, const struct rbuild *b)
 	bufprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" "
 		"height=\"%.0f\" viewBox=\"0 0 %d %.0f\" class=\"timeline\" "
 		"style=\"max-width:100%%;height:auto\">\n"
-		"<title>timeline of the build</title>\n", LABELW + CHARTW + 10, h, LABELW + CHARTW + 10, h);
+		"<title>timeline of the build</title>\n"
+		"<defs><pattern id=\"unfinished\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+		"patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffe0b2\"/>"
+		"<rect width=\"3\" height=\"6\" fill=\"#ffb74d\"/></pattern></defs>\n",
+		LABELW + CHARTW + 10, h, LABELW + CHARTW + 10, h);
 	axis(out, b, y0, b->n * LANEH + 12 + TOKH);
 	lanes(out, b, y0);
 	tokenchart(out, b, y0 + b->n * LANEH + 12);
@@ -526,19 +541,21 @@ onebuild(struct buf *out, const struct report *r, const struct rbuild *b, size_t
 {
 	time_t when = (time_t)b->epoch;
 	char date[64];
-	size_t merged = 0, failed = 0, stopped = 0;
+	size_t merged = 0, failed = 0, stopped = 0, unstarted = 0;
 
 	for (size_t i = 0; i < b->n; i++) {
 		merged += b->nodes[i].st == R_MERGED;
 		failed += b->nodes[i].st == R_FAILED;
-		stopped += b->nodes[i].st == R_INTERRUPTED || b->nodes[i].st == R_UNFINISHED;
+		unstarted += b->nodes[i].t0 < 0;
+		stopped += b->nodes[i].t0 >= 0 &&
+			(b->nodes[i].st == R_INTERRUPTED || b->nodes[i].st == R_UNFINISHED);
 	}
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", gmtime(&when));
 	bufprintf(out, "<section id=\"build-%zu\">\n<h2>Build of %s</h2>\n<dl class=\"facts\">\n",
 		idx + 1, date);
-	bufprintf(out, "<dt>nodes</dt><dd>%zu: %zu merged, %zu failed, %zu interrupted or unfinished"
-		"</dd>\n<dt>slots</dt><dd>-j %d</dd>\n<dt>makespan</dt><dd>", b->n, merged, failed,
-		stopped, b->jobs);
+	bufprintf(out, "<dt>nodes</dt><dd>%zu: %zu merged, %zu failed, %zu interrupted or unfinished, "
+		"%zu not started</dd>\n<dt>slots</dt><dd>-j %d</dd>\n<dt>makespan</dt><dd>", b->n, merged,
+		failed, stopped, unstarted, b->jobs);
 	fmtsecs(out, b->end);
 	bufprintf(out, "%s</dd>\n<dt>critical path</dt><dd>", b->ended ? "" : " (the build did not end)");
 	fmtsecs(out, b->critpath);
