@@ -527,6 +527,9 @@ etatable(struct buf *out, const struct rbuild *b)
 		bufputs(out, "</td><td class=\"n\">");
 		fmtsecs(out, est);
 		bufputs(out, "</td><td class=\"n\">");
+		/* a build that did not end: what was left is not known */
+		if (!b->ended)
+			left = -1;
 		fmtsecs(out, left);
 		if (left > 0)
 			bufprintf(out, "</td><td class=\"n\">%+.0f %%</td></tr>\n", (est - left) / left * 100);
