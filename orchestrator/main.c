@@ -479,8 +479,10 @@ cmd_book(struct cli *c)
 
 	plan_load(&w, &c->o, c->stats);
 	prose = xasprintf("%s/../book", c->o.recipes);
+	/* neither --lfs nor --root: an LFS build at the book's $LFS */
 	struct bookopts bo = {.prose = prose, .out = c->out ? c->out : "book-html",
-		.state = c->o.state, .root = c->o.root, .lfs = c->o.lfs};
+		.state = c->o.state, .root = c->o.root,
+		.lfs = c->o.lfs ? c->o.lfs : c->o.root ? NULL : "/mnt/lfs"};
 	rc = book_render(&bo, &w.prof, &w.rs, &w.g);
 	if (rc == 0 && !c->o.quiet)
 		fprintf(stderr, "%s: book written to '%s/index.html'\n", argv0, bo.out);
