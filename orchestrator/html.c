@@ -16,7 +16,7 @@ const char html_css[] =
 	"code,pre{font:14px/1.45 ui-monospace,'DejaVu Sans Mono',monospace}\n"
 	"code{background:var(--code);padding:0 .2em;border-radius:3px}\n"
 	"pre{background:var(--code);border:1px solid var(--line);border-radius:4px;"
-	"padding:.6rem .8rem;overflow-x:auto;white-space:pre}\n"
+	"padding:.6rem .8rem;overflow-x:auto;white-space:pre;tab-size:4}\n"
 	"pre code{background:none;padding:0}\n"
 	"table{border-collapse:collapse;margin:.5rem 0 1rem}\n"
 	"th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-align:top}\n"
