@@ -358,12 +358,16 @@ topnav(struct buf *b, struct bookctx *c, const char *page)
 	long i = strvfind(&c->pages, page);
 
 	bufputs(b, "<nav class=\"top\" aria-label=\"pages\"><span>");
+	if (i <= 0)
+		bufputs(b, "&#160;");
 	if (i > 0) {
 		bufprintf(b, "<a rel=\"prev\" href=\"%s\">← ", c->pages.v[i - 1]);
 		html_esc(b, c->pagetitles.v[i - 1]);
 		bufputs(b, "</a>");
 	}
 	bufputs(b, "</span><a href=\"index.html\">Contents</a><span>");
+	if (i < 0 || (size_t)i + 1 >= c->pages.n)
+		bufputs(b, "&#160;");
 	if (i >= 0 && (size_t)i + 1 < c->pages.n) {
 		bufprintf(b, "<a rel=\"next\" href=\"%s\">", c->pages.v[i + 1]);
 		html_esc(b, c->pagetitles.v[i + 1]);
@@ -475,6 +479,8 @@ dependencies(struct buf *b, struct bookctx *c, const struct recipe *r)
 	bufputs(b, "</ul>\n");
 }
 
+static void abireasons(struct buf *b, struct bookctx *c, const struct recipe *r);
+
 /* the ABIs r is built for in this book, and why */
 static void
 abiswhy(struct buf *b, struct bookctx *c, const struct recipe *r)
@@ -495,7 +501,20 @@ abiswhy(struct buf *b, struct bookctx *c, const struct recipe *r)
 		}
 		free(node);
 	}
-	bufputs(b, r->onepass ? "</code>.</p>\n<ul>\n" : ".</p>\n<ul>\n");
+	bufputs(b, r->onepass ? "</code>.</p>\n" : ".</p>\n");
+	struct buf items = {0};
+	abireasons(&items, c, r);
+	if (items.n)
+		bufprintf(b, "<ul>\n%s</ul>\n", items.s);
+	buffree(&items);
+}
+
+/* the list of reasons of abiswhy */
+static void
+abireasons(struct buf *b, struct bookctx *c, const struct recipe *r)
+{
+	const struct graph *g = c->g;
+
 	if (!r->onepass && r->allabis)
 		bufputs(b, "<li>Its libraries are wanted by programs of every ABI (<code>\"abis\": "
 			"\"all\"</code>).</li>\n");
@@ -522,7 +541,6 @@ abiswhy(struct buf *b, struct bookctx *c, const struct recipe *r)
 	else if (recipe_defines(r, "check"))
 		bufputs(b, "<li>Its <code>check</code> step runs the programs it built: mlfs skips it "
 			"for an ABI whose programs cannot run on the build machine, and says so.</li>\n");
-	bufputs(b, "</ul>\n");
 }
 
 static void
@@ -760,7 +778,7 @@ recipehtml(struct bookctx *c, const struct recipe *r)
 			book_functions(text, &f[i].names, &f[i].bodies, i ? NULL : &f[i].top);
 		free(text);
 	}
-	html_head(&b, title, "style.css");
+	html_head(&b, title, "style.css", NULL);
 	topnav(&b, c, page);
 	bufputs(&b, "<main>\n<h1>");
 	html_esc(&b, title);
@@ -853,7 +871,7 @@ prosehtml(struct bookctx *c, size_t i)
 		return rc;
 	}
 	md_render(&body, text, &title);
-	html_head(&b, title ? title : c->chapters.v[i], "style.css");
+	html_head(&b, title ? title : c->chapters.v[i], "style.css", NULL);
 	topnav(&b, c, page);
 	bufputs(&b, "<main>\n");
 	bufputs(&b, body.s ? body.s : "");
@@ -920,7 +938,7 @@ indexhtml(struct bookctx *c)
 	const struct layout *l = &c->p->layout;
 	int open = -1;
 
-	html_head(&b, "Multilib Linux From Scratch, built by mlfs", "style.css");
+	html_head(&b, "Multilib Linux From Scratch, built by mlfs", "style.css", NULL);
 	bufputs(&b, "<main>\n<h1>Multilib Linux From Scratch, built by mlfs</h1>\n<p>This book is "
 		"rendered from the recipes, ABI profiles and layout that <code>mlfs build</code> runs. "
 		"Every command below is what a build runs, for ");

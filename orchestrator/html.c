@@ -62,7 +62,7 @@ html_esc(struct buf *b, const char *s)
 }
 
 void
-html_head(struct buf *b, const char *title, const char *href)
+html_head(struct buf *b, const char *title, const char *href, const char *extra)
 {
 	bufputs(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -75,6 +75,8 @@ html_head(struct buf *b, const char *title, const char *href)
 	} else {
 		bufprintf(b, "<style>\n%s</style>\n", html_css);
 	}
+	if (extra)
+		bufprintf(b, "<style>%s</style>\n", extra);
 	bufputs(b, "</head>\n<body>\n");
 }
 

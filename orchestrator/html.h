@@ -11,8 +11,9 @@ void html_esc(struct buf *b, const char *s);
 /* the same for n bytes of s */
 void html_escn(struct buf *b, const char *s, size_t n);
 /* "<!DOCTYPE html>" up to "<body>": title escaped; the style sheet linked
-   from href when href is set, else html_css inlined */
-void html_head(struct buf *b, const char *title, const char *href);
+   from href when href is set, else html_css inlined; then the style extra
+   (may be NULL) */
+void html_head(struct buf *b, const char *title, const char *href, const char *extra);
 /* "</body></html>" */
 void html_foot(struct buf *b);
 /* an id or file name from s: lowercase letters, digits and '-'; caller frees */

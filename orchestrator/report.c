@@ -590,10 +590,10 @@ onebuild(struct buf *out, const struct report *r, const struct rbuild *b, size_t
 void
 report_html(const struct report *r, size_t from, struct buf *out)
 {
-	html_head(out, "mlfs build report", NULL);
-	bufputs(out, "<style>body{max-width:none}.legend span{margin-right:.8rem;white-space:nowrap}"
-		"caption{text-align:left;font-weight:bold;padding:.3rem 0}</style>\n"
-		"<h1>mlfs build report</h1>\n");
+	html_head(out, "mlfs build report", NULL, "body{max-width:none}"
+		".legend span{margin-right:.8rem;white-space:nowrap}"
+		"caption{text-align:left;font-weight:bold;padding:.3rem 0}");
+	bufputs(out, "<h1>mlfs build report</h1>\n");
 	for (size_t i = r->n; i-- > from;)
 		onebuild(out, r, &r->b[i], i);
 	html_foot(out);

@@ -15,8 +15,8 @@ pkgs=(
 	patch git ca-certificates dpkg-dev jq debootstrap util-linux
 	# turning tag archives of some upstream projects into release trees
 	autoconf automake libtool autopoint
-	# the book's browser test renders pages headless
-	chromium
+	# the book's test validates its pages and renders them headless
+	tidy chromium
 )
 
 if [ "${1:-}" = --print ]; then

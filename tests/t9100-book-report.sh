@@ -25,8 +25,15 @@ p = P(); p.feed(open(sys.argv[1]).read()); print("".join(p.out))
 PY
 }
 
-# wellformed FILE...: every element closed in order, one DOCTYPE, a title
+# wellformed FILE...: every element closed in order, one DOCTYPE, a title;
+# and no error or warning from HTML Tidy (scripts/deps.sh installs it)
 wellformed() {
+	local f
+	if command -v tidy >/dev/null; then
+		for f; do
+			tidy -errors -quiet "$f" || { echo "tidy: $f"; return 1; }
+		done
+	fi
 	python3 - "$@" <<'PY'
 import html.parser, sys
 VOID = {"meta", "link", "br", "hr", "img", "input", "rect", "line", "path", "text"}
