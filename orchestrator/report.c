@@ -388,6 +388,11 @@ lanes(struct buf *out, const struct rbuild *b, double y0)
 		if (n->st == R_FAILED || n->st == R_INTERRUPTED || (n->st == R_UNFINISHED && n->t0 >= 0)) {
 			double x = xof(b, n->t1);
 			int left = x + 90 > LABELW + CHARTW;
+			/* over its own bar: on a white ground */
+			if (left)
+				bufprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"84\" height=\"%d\" "
+					"fill=\"#fff\" fill-opacity=\"0.9\" rx=\"2\"/>\n", x - 87, y + 1,
+					LANEH - 2);
 			bufprintf(out, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"bold\"%s>%s</text>\n",
 				left ? x - 3 : x + 3, y + LANEH - 4, n->st == R_FAILED ? "#b00020" : "#e65100",
 				left ? " text-anchor=\"end\"" : "", n->st == R_FAILED ? "✗ failed" :
