@@ -1006,6 +1006,21 @@ indexhtml(struct bookctx *c)
 	return writepage(c, "index.html", &b);
 }
 
+/* a picture or page the prose shows, copied beside it */
+static int
+copyprose(const char *from, const char *to)
+{
+	size_t len;
+	char *data = readfile(from, &len);
+	int rc;
+
+	if (!data)
+		return error("cannot read '%s':", from);
+	rc = writefile(to, data, len, 0644);
+	free(data);
+	return rc;
+}
+
 int
 book_render(const struct bookopts *o, const struct profiles *p, const struct recipeset *rs,
 	const struct graph *g)
@@ -1027,7 +1042,7 @@ book_render(const struct bookopts *o, const struct profiles *p, const struct rec
 		rc |= prosehtml(&c, i);
 	for (size_t i = 0; i < c.files.n; i++) {
 		char *from = pathjoin(o->prose, c.files.v[i]), *to = pathjoin(o->out, c.files.v[i]);
-		rc |= copyfile(from, to);
+		rc |= copyprose(from, to);
 		free(from);
 		free(to);
 	}

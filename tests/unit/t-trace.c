@@ -52,7 +52,7 @@ wopen(struct world *w, int jobs)
 	assert_int_equal(graph_build(&w->g, &w->rs, &prof, &abis, GRAPH_DECLARED), 0);
 	strvfree(&abis);
 	for (size_t i = 0; i < w->g.n; i++)
-		w->g.nodes[i]->mark = 1;
+		w->g.nodes[i]->run = 1;
 	w->run = (struct runner){.weight = fweight};
 	sched_init(&w->s, &w->g, NULL, &w->run, jobs, 1);
 }
