@@ -34,6 +34,7 @@
 #include "sched.h"
 #include "statedir.h"
 #include "status.h"
+#include "trace.h"
 #include "step.h"
 #include "unpack.h"
 #include "util.h"
@@ -61,6 +62,7 @@ struct bctx {
 	uv_signal_t sig[3];
 	uv_timer_t killtimer;
 	struct status st;
+	struct trace trace;        /* STATE/trace.jsonl, for mlfs report */
 	struct mergectx mc;
 	enum jevent *prev;         /* each node's last journal event before this run */
 	struct workq unpackq;      /* unpacks, off the loop, -j at once */
@@ -472,6 +474,14 @@ run_progress(void *ctx, struct node *n)
 }
 
 static void
+run_journaled(void *ctx, struct node *n, int ev, const char *step, double secs)
+{
+	struct bctx *c = ctx;
+
+	trace_node(&c->trace, n->name, ev, step, secs);
+}
+
+static void
 token_cb(void *arg)
 {
 	struct bctx *c = arg;
@@ -718,6 +728,7 @@ setup(struct bctx *c)
 		.ctx = c, .begin = run_begin, .start = run_start, .finish = run_finish,
 		.after = run_after, .killall = run_killall, .acquire = run_acquire,
 		.release = run_release, .slotwait = run_slotwait, .progress = run_progress, .weight = run_weight,
+		.journaled = run_journaled,
 	};
 	uv_timer_init(c->loop, &c->killtimer);
 	c->killtimer.data = c;
@@ -740,6 +751,7 @@ teardown(struct bctx *c)
 		js_free(c->js);
 	}
 	status_release(&c->st);
+	trace_close(&c->trace);
 	uv_walk(c->loop, walk_close_cb, NULL);
 	uv_run(c->loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(c->loop) != 0)
@@ -773,6 +785,8 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	}
 	sched_init(&c.s, g, &c.j, &c.run, o->jobs, o->keep);
 	status_init(&c.st, c.loop, &c.s, o->quiet);
+	trace_open(&c.trace, o->state);
+	trace_begin(&c.trace, &c.s, c.loop, c.js);
 	sched_pump(&c.s);
 	while (!sched_finished(&c.s)) {
 		if (uv_run(c.loop, UV_RUN_ONCE) == 0 && !sched_finished(&c.s) && !c.sp.jobs) {
@@ -793,6 +807,7 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 		rc = 128 + c.s.signal;
 	else if (failed || c.s.jfail)
 		rc = 1;
+	trace_end(&c.trace, rc);
 	sched_release(&c.s);
 	teardown(&c);
 	return rc;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "book.h"
 #include "build.h"
 #include "config.h"
 #include "graph.h"
@@ -24,6 +25,7 @@
 #include "preflight.h"
 #include "profile.h"
 #include "recipe.h"
+#include "report.h"
 #include "statedir.h"
 #include "util.h"
 
@@ -35,7 +37,9 @@ struct cli {
 	int plan;
 	int dependents;
 	int stats;          /* print where the time of loading and planning went */
-	int all;            /* --all: every package, not the kept PKG operands */
+	char *out;          /* book, report: -o */
+	int all;            /* --all: build, plan, status: every package, not the
+	                       kept PKG operands; report: every build the trace keeps */
 	struct strv args;   /* operands */
 };
 
@@ -54,6 +58,9 @@ static const char usage_text[] =
 	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
 	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
 	"  uninstall PKG      remove a package's files from the root\n"
+	"  book [-o DIR]      render the multilib book as HTML (default ./book-html)\n"
+	"  report [-o FILE]   the last build (--all: every kept one) as one HTML page\n"
+	"                     (default ./mlfs-report.html); --json: its data\n"
 	"  version            print the version\n"
 	"\n"
 	"options (before or after the command; -C DIR only before it):\n"
@@ -139,6 +146,7 @@ static const struct option longopts[] = {
 	{"dependents", no_argument, NULL, O_DEPENDENTS},
 	{"stats", no_argument, NULL, O_STATS},
 	{"all", no_argument, NULL, O_ALL},
+	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -164,7 +172,7 @@ parseopts(struct cli *c, int argc, char **argv)
 	int ch, gotsrc = 0, gotmirror = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "j:k:qhC:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:k:o:qhC:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			usage("option '-C' goes before the command (mlfs -C DIR COMMAND): the directory "
@@ -172,6 +180,8 @@ parseopts(struct cli *c, int argc, char **argv)
 		case 'j': o->jobs = number(optarg, "-j"); c->jobsset = 1; break;
 		case 'k': o->keep = number(optarg, "-k"); break;
 		case 'q': o->quiet = 1; break;
+		case 'o': free(c->out); c->out = abspath(optarg); break;
+		case O_ALL: c->all = 1; break;
 		case 'h': usage(NULL, NULL);
 		case O_ABI: splitabis(&o->abis, optarg); break;
 		case O_ROOT: replace(&o->root, optarg); break;
@@ -209,7 +219,6 @@ parseopts(struct cli *c, int argc, char **argv)
 		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;
 		case O_DEPENDENTS: c->dependents = 1; break;
 		case O_STATS: c->stats = 1; break;
-		case O_ALL: c->all = 1; break;
 		default: usage(NULL, NULL);
 		}
 	}
@@ -504,9 +513,9 @@ findcommand(int argc, char **argv)
 				usage("unknown option '%s'", a);
 			if (o->has_arg == required_argument && !strchr(a, '='))
 				i++;
-		} else if (strchr("jkC", a[1]) && !a[2]) {
+		} else if (strchr("jkoC", a[1]) && !a[2]) {
 			i++;
-		} else if (!strchr("jkqh", a[1])) {
+		} else if (!strchr("jkoqhC", a[1])) {
 			usage("unknown option '%s'", a);
 		}
 	}
@@ -546,6 +555,60 @@ keptpkgs(struct cli *c, const char *cmd)
 	}
 }
 
+/* the book, from the recipes, profiles and layout a build would use; its
+   prose beside the recipes (a source tree, or the installed share/mlfs) */
+static int
+cmd_book(struct cli *c)
+{
+	struct world w;
+	char *prose;
+	int rc;
+
+	plan_load(&w, &c->o, c->stats);
+	prose = xasprintf("%s/../book", c->o.recipes);
+	/* neither --lfs nor --root: an LFS build at the book's $LFS */
+	struct bookopts bo = {.prose = prose, .out = c->out ? c->out : "book-html",
+		.state = c->o.state, .root = c->o.root,
+		.lfs = c->o.lfs ? c->o.lfs : c->o.root ? NULL : "/mnt/lfs"};
+	rc = book_render(&bo, &w.prof, &w.rs, &w.g);
+	if (rc == 0 && !c->o.quiet)
+		fprintf(stderr, "%s: book written to '%s/index.html'\n", argv0, bo.out);
+	free(prose);
+	plan_release(&w);
+	return rc < 0 ? 1 : 0;
+}
+
+/* the last build, or every build the trace keeps, as HTML or JSON */
+static int
+cmd_report(struct cli *c)
+{
+	struct report r;
+	struct buf b = {0};
+	const char *out = c->out ? c->out : "mlfs-report.html";
+	int rc = 0;
+
+	if (report_load(&r, c->o.state) < 0)
+		return 1;
+	if (c->plan == PLAN_JSON) {
+		FILE *f = c->out ? fopen(out, "w") : stdout;
+		if (!f) {
+			report_release(&r);
+			return error("cannot write '%s':", out), 1;
+		}
+		report_json(&r, c->all ? 0 : r.n - 1, f);
+		if (f != stdout && fclose(f) != 0)
+			rc = error("cannot write '%s':", out);
+	} else {
+		report_html(&r, c->all ? 0 : r.n - 1, &b);
+		rc = writefile(out, b.s, b.n, 0644);
+		if (rc == 0 && !c->o.quiet)
+			fprintf(stderr, "%s: report written to '%s'\n", argv0, out);
+		buffree(&b);
+	}
+	report_release(&r);
+	return rc < 0 ? 1 : 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*run)(struct cli *);
@@ -560,12 +623,15 @@ static const struct cmd {
 	{"log", cmd_log, 0, 0},
 	{"clean", cmd_clean, 1, 1},
 	{"uninstall", cmd_uninstall, 1, 1},
+	{"book", cmd_book, 1, 0},
+	{"report", cmd_report, 0, 0},
 };
 
 static void
 clifree(struct cli *c)
 {
 	strvfree(&c->args);
+	free(c->out);
 	free(c->o.state);
 	free(c->o.root);
 	free(c->o.lfs);

@@ -33,6 +33,8 @@ jrec(struct sched *s, struct node *n, enum jevent ev, const char *step, double s
 {
 	if (s->j && journal_record(s->j, n->name, ev, n->key, step, secs) < 0)
 		jfailed(s);
+	if (s->run->journaled)
+		s->run->journaled(s->run->ctx, n, ev, step, secs);
 }
 
 void
@@ -213,6 +215,8 @@ begin(struct sched *s, struct node *n, struct nrun *r)
 		fail(s, n, r, "journal", 1);
 		return;
 	}
+	if (s->run->journaled)
+		s->run->journaled(s->run->ctx, n, J_START, NULL, 0);
 	began(s, n, r, s->run->begin(s->run->ctx, n, &r->steps));
 }
 

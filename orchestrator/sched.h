@@ -66,6 +66,8 @@ struct runner {
 	double (*weight)(void *ctx, struct node *n);
 	/* a node changed state or step: for the status line */
 	void (*progress)(void *ctx, struct node *n);
+	/* an event of n was journaled (ev: enum jevent), for the build's trace (may be NULL) */
+	void (*journaled)(void *ctx, struct node *n, int ev, const char *step, double secs);
 };
 
 struct sched {

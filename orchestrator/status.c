@@ -6,6 +6,7 @@
 #include "graph.h"
 #include "sched.h"
 #include "status.h"
+#include "trace.h"
 #include "util.h"
 
 static const char *
@@ -16,11 +17,23 @@ curstep(const struct nrun *r)
 	return r->step < r->steps.n ? r->steps.v[r->step] : "merge";
 }
 
+/* the estimated time left, from past timings and the critical path */
+static void
+eta(struct buf *b, const struct sched *s)
+{
+	unsigned long long left = (unsigned long long)(trace_eta(s) + 0.5);
+
+	if (left >= 3600)
+		bufprintf(b, "; ~%lluh%02llu left", left / 3600, left / 60 % 60);
+	else
+		bufprintf(b, "; ~%llu:%02llu left", left / 60, left % 60);
+}
+
 static void
 draw(struct status *st)
 {
 	struct sched *s = st->s;
-	struct buf b = {0};
+	struct buf b = {0}, left = {0};
 	unsigned long long now = nowns();
 	int shown = 0;
 
@@ -36,8 +49,12 @@ draw(struct status *st)
 	}
 	if (s->nrun > shown)
 		bufprintf(&b, " …");
-	if (b.n > 160)
-		b.s[160] = '\0';
+	eta(&left, s);
+	if (b.n > 160 - left.n)
+		b.n = 160 - left.n;
+	b.s[b.n] = '\0';
+	bufputs(&b, left.s);
+	buffree(&left);
 	fprintf(stderr, "\r\033[K%s%s%s", st->color ? "\033[1m" : "", b.s, st->color ? "\033[0m" : "");
 	fflush(stderr);
 	st->drawn = 1;

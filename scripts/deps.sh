@@ -17,6 +17,8 @@ pkgs=(
 	meson cmake ninja-build
 	# turning tag archives of some upstream projects into release trees
 	autoconf automake libtool autopoint
+	# the book's test validates its pages and renders them headless
+	tidy chromium
 )
 
 if [ "${1:-}" = --print ]; then
