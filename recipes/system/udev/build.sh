@@ -8,19 +8,22 @@
 #   installed by hand as the book does; udev-hwdb then compiles
 #   /etc/udev/hwdb.bin (the book's "Configuring Udev"), into the staged tree.
 # - 32 and x32: only libudev (src/libudev, src/udev, libudev.so), its .so
-#   files and libudev.pc into the ABI's libdir. CC carries -march=i686 for 32
+#   files and libudev.pc into the ABI's libdir. CFLAGS carry -march=i686 for 32
 #   and CFLAGS -Wno-error=shift-overflow for x32, as the book's sections.
 #   meson is given --libdir, so libudev.pc names the ABI's libdir and the
-#   book's sed of it is not needed. Where the ABI's programs cannot run here
-#   (x32 on a kernel without CONFIG_X86_X32_ABI), meson gets a cross file
-#   built from the profile (MLFS_MESON_CPU_FAMILY, MLFS_MESON_CPU): its
-#   sanity check runs the compiled program otherwise. systemd-252's meson
-#   runs no test programs, so the cross build gives the same library.
+#   book's sed of it is not needed. The book runs a native meson with
+#   CC="gcc -m32"; here 32 and x32 use the cross file mlfs writes for each
+#   ABI (/usr/share/mlfs/meson/ABI.ini: gcc -m32, the ABI's pkg-config, the
+#   profile's cpu), since meson's sanity check runs the compiled program and
+#   x32 programs do not run on every kernel; systemd-252's meson runs no
+#   other test program, so the library is the same. meson still reads CFLAGS
+#   from the environment for the cross compiler.
 # Not done (sources not in this recipe): the udev-lfs rules tarball
 # (Makefile.lfs) and the pre-built systemd man pages tarball.
 # Build tools: meson, ninja, gperf, python3 with jinja2 (in the book all
 # earlier pages); libmount and libblkid are chapter 7's (util-linux-chroot:
-# the page comes before util-linux), libcap and libxcrypt are Chapter 8's.
+# the page comes before util-linux), libcap, libxcrypt and libkmod (udev's
+# kmod builtin loads modules) are Chapter 8's, for every ABI.
 # meson is run in a UTF-8 locale: the book sets LANG=en_US.UTF-8, since
 # systemd's generators read UTF-8 files.
 
@@ -36,36 +39,18 @@ prepare() {
 	sed '/systemd-sysctl/s/^/#/' -i rules.d/99-systemd.rules.in
 }
 
-# udev_cross_file: a meson cross file for this ABI, on stdout
-udev_cross_file() {
-	local c w
-	c="["
-	for w in ${CC:?}; do c="$c'$w', "; done
-	c="${c%, }]"
-	cat <<-CROSS
-		[binaries]
-		c = $c
-		pkgconfig = 'pkg-config'
-		[host_machine]
-		system = 'linux'
-		cpu_family = '${MLFS_MESON_CPU_FAMILY:?}'
-		cpu = '${MLFS_MESON_CPU:?}'
-		endian = 'little'
-	CROSS
-}
-
 configure() {
 	local cross=()
-	if [ "${MLFS_CAN_RUN:-}" != 1 ]; then
-		udev_cross_file >mlfs-cross.ini
-		cross=(--cross-file "$PWD/mlfs-cross.ini")
+	# the other ABIs: the meson cross file mlfs writes into the root
+	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
+		cross=(--cross-file "${MLFS_ROOT:-}/usr/share/mlfs/meson/$MLFS_ABI.ini")
 	fi
 	LC_ALL=C.UTF-8 meson setup "${cross[@]}" "${udev_meson_opts[@]}" \
 		--libdir="${LIBDIR:?}" build
 }
 
 configure_32() {
-	CC="${CC:?} -march=${MLFS_MARCH:?}" configure
+	CFLAGS="${CFLAGS:+$CFLAGS }-march=${MLFS_MARCH:?}" configure
 }
 
 configure_x32() {
@@ -77,6 +62,12 @@ udev_targets() {
 	grep -o -E "^build ($1)[^:]*" build/build.ninja | awk '{ print $2 }'
 }
 
+# udev_libudev: the target of the shared libudev (libudev.so.1.7.5): the
+# book's $(realpath libudev.so) names it once the link exists, not before
+udev_libudev() {
+	udev_targets 'libudev\.so\.[0-9.]+' | grep -E '^libudev\.so\.[0-9.]+$'
+}
+
 udev_ninja() {
 	LC_ALL=C.UTF-8 ninja -C build -j "${NINJAJOBS:-1}" "$@"
 }
@@ -85,10 +76,10 @@ build() {
 	local t
 	if [ "${MLFS_ABI:?}" = "${MLFS_PRIMARY_ABI:?}" ]; then
 		mapfile -t t < <(udev_targets 'src/libudev|src/udev|rules.d|hwdb.d')
-		udev_ninja udevadm systemd-hwdb "${t[@]}" libudev.so
+		udev_ninja udevadm systemd-hwdb "${t[@]}" "$(udev_libudev)"
 	else
 		mapfile -t t < <(udev_targets 'src/libudev|src/udev')
-		udev_ninja "${t[@]}" libudev.so
+		udev_ninja "${t[@]}" "$(udev_libudev)"
 	fi
 }
 
