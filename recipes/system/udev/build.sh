@@ -39,11 +39,27 @@ prepare() {
 	sed '/systemd-sysctl/s/^/#/' -i rules.d/99-systemd.rules.in
 }
 
+# udev_cross_files: the --cross-file options of a non-primary ABI: the file
+# mlfs writes into the root, plus, for meson before 1.3 (which knows the
+# pkg-config binary only by the key "pkgconfig", not "pkg-config"), a file
+# naming the same pkg-config under the old key
+udev_cross_files() {
+	local f=${MLFS_ROOT:-}/usr/share/mlfs/meson/${MLFS_ABI:?}.ini pc v
+	echo "--cross-file=$f"
+	v=$(meson --version)
+	[ "$(printf '%s\n' "$v" 1.3.0 | sort -V | head -n 1)" = "$v" ] && [ "$v" != 1.3.0 ] ||
+		return 0
+	pc=$(sed -n 's/^pkg-config *= *//p' "$f")
+	[ -n "$pc" ] || return 0
+	printf '[binaries]\npkgconfig = %s\n' "$pc" >mlfs-pkgconfig.ini
+	echo "--cross-file=$PWD/mlfs-pkgconfig.ini"
+}
+
 configure() {
 	local cross=()
 	# the other ABIs: the meson cross file mlfs writes into the root
 	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
-		cross=(--cross-file "${MLFS_ROOT:-}/usr/share/mlfs/meson/$MLFS_ABI.ini")
+		mapfile -t cross < <(udev_cross_files)
 	fi
 	LC_ALL=C.UTF-8 meson setup "${cross[@]}" "${udev_meson_opts[@]}" \
 		--libdir="${LIBDIR:?}" build
