@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016,SC2034
 # mlfs-test-timeout: 3000
-test_description='real packages (zlib bzip2 xz gmp ncurses libffi openssl) for 32, 64 and x32 from upstream sources'
+test_description='real packages (zlib bzip2 xz lz4 zstd gmp ncurses libffi openssl pkgconf kmod) for 32, 64 and x32 from upstream sources'
 . "$(dirname "$0")/lib.sh"
 
-PKGS=(zlib bzip2 xz gmp ncurses libffi openssl)
+PKGS=(zlib bzip2 xz lz4 zstd gmp ncurses libffi openssl pkgconf kmod)
 # the mirror is kept between runs (it is only downloads); set MLFS_MIRROR_DIR to move it
 MIRROR=${MLFS_MIRROR_DIR:-$TOP/build/mirror}
 R=$TRASH/root
@@ -44,7 +44,8 @@ test_expect_success 'every ELF file under a libdir belongs to that libdir ABI' '
 	echo "checked $n ELF files" &&
 	test "$n" -ge 30 &&
 	for a in lib lib32 libx32; do
-		for l in libz.so.1 libbz2.so.1.0 liblzma.so.5 libgmp.so.10 libncursesw.so.6 libffi.so.8 libcrypto.so.3 libssl.so.3; do
+		for l in libz.so.1 libbz2.so.1.0 liblzma.so.5 liblz4.so.1 libzstd.so.1 libgmp.so.10 libncursesw.so.6 \
+			libffi.so.8 libcrypto.so.3 libssl.so.3 libkmod.so.2; do
 			test -e "$R/usr/$a/$l" || { echo "missing /usr/$a/$l"; exit 1; }
 		done
 	done
@@ -110,6 +111,40 @@ test_expect_success "GMP's own test suite passes for 32 and 64 and is skipped fo
 test_expect_success 'ncursesw6-config is installed per triplet with its libdir' '
 	"$R/usr/bin/i686-pc-linux-gnu-ncursesw6-config" --libdir | grep -q "/usr/lib32$" &&
 	"$R/usr/bin/ncursesw6-config" --libdir | grep -q "/usr/lib$"
+'
+
+test_expect_success 'lz4 and kmod: the programs and links of the primary ABI, only the libdir and its .pc for 32 and x32' '
+	test "$(elfabi "$R/usr/bin/lz4")" = 64 &&
+	test "$(elfabi "$R/usr/bin/kmod")" = 64 &&
+	test "$(readlink "$R/usr/sbin/modprobe")" = ../bin/kmod &&
+	test "$(readlink "$R/usr/bin/lsmod")" = kmod &&
+	LD_LIBRARY_PATH=$R/usr/lib "$R/usr/bin/kmod" --version | grep -q "^kmod version 30" &&
+	for a in lib32 libx32; do
+		grep -q "^libdir=.*/$a\$" "$R/usr/$a/pkgconfig/libkmod.pc" &&
+		grep -q "^libdir=.*/$a\$" "$R/usr/$a/pkgconfig/liblz4.pc" &&
+		! test -e "$R/usr/$a/liblz4.a" || { echo "$a: .pc or liblz4.a"; exit 1; }
+	done &&
+	seq 1 20000 >plain &&
+	LD_LIBRARY_PATH=$R/usr/lib "$R/usr/bin/lz4" -q plain plain.lz4 &&
+	LD_LIBRARY_PATH=$R/usr/lib "$R/usr/bin/lz4" -q -d plain.lz4 back &&
+	cmp plain back &&
+	cat >l.c <<-C &&
+	#include <stdio.h>
+	#include <lz4.h>
+	#include <libkmod.h>
+	int main(void)
+	{
+		struct kmod_ctx *k = kmod_new(NULL, NULL);
+		printf("%d %d\n", LZ4_versionNumber(), k != NULL);
+		return 0;
+	}
+	C
+	for a in 32:lib32 64:lib x32:libx32; do
+		gcc -m${a%%:*} -I"$R/usr/include" l.c -o "l${a%%:*}" -L"$R/usr/${a#*:}" -Wl,-rpath-link,"$R/usr/${a#*:}" -llz4 -lkmod || exit 1
+	done &&
+	test "$(LD_LIBRARY_PATH=$R/usr/lib32 ./l32)" = "10904 1" &&
+	test "$(LD_LIBRARY_PATH=$R/usr/lib ./l64)" = "10904 1" &&
+	test "$(elfabi lx32)" = x32
 '
 
 test_done

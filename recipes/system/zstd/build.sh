@@ -4,9 +4,9 @@
 # exports, and which lib/Makefile reads as `LIBDIR ?= $(exec_prefix)/lib`) is
 # passed explicitly, so the library and libzstd.pc land in the ABI's libdir
 # directly; the book's copy to lib32 and its sed of libzstd.pc are not needed.
-# The zstd program uses zlib and liblzma when it finds them: they are depends,
-# so each ABI's program gets the same features whatever is in the root (lz4,
-# which the book builds before zstd, is not a recipe yet: no .lz4 support).
+# The zstd program uses zlib, liblzma and liblz4 when it finds them: they are
+# depends, so each ABI's program gets the same features whatever is in the
+# root (the book builds lz4 just before zstd).
 
 build() {
 	make prefix=/usr LIBDIR="${LIBDIR:?}"
