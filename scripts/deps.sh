@@ -16,7 +16,7 @@ pkgs=(
 	# real clients of a root: meson (Debian 12: 1.0), CMake, ninja
 	meson cmake ninja-build
 	# turning tag archives of some upstream projects into release trees
-	autoconf automake libtool autopoint
+	autoconf automake libtool autopoint libltdl-dev gperf
 	# the book's test validates its pages and renders them headless
 	tidy chromium
 )
