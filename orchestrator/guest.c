@@ -28,7 +28,7 @@
 
 enum {
 	BOOT_TCG = 240,   /* seconds a TCG guest may take to boot (on a busy machine) */
-	BOOT_KVM = 15,    /* seconds a KVM guest may take before it counts as hung */
+	BOOT_KVM = 8,     /* seconds a KVM guest may take before it counts as hung (it boots in 1-2) */
 	MEM_MB = 2048,
 };
 
@@ -533,7 +533,10 @@ guest_accel(struct guest *g)
 	if (fd < 0)
 		return g->accel = xstrdup("tcg");
 	close(fd);
-	path = xasprintf("%s/guest/accel", g->state);
+	/* a property of the machine: kept beside the guest's files when they
+	   are writable, else in the state dir */
+	path = access(g->dir, W_OK) == 0 ? pathjoin(g->dir, "accel") :
+		xasprintf("%s/guest/accel", g->state);
 	key = accelkey(g);
 	kept = readfile(path, NULL);
 	if (kept && startswith(kept, key)) {
