@@ -17,6 +17,7 @@
 #include "build.h"
 #include "config.h"
 #include "graph.h"
+#include "guestcmd.h"
 #include "hash.h"
 #include "journal.h"
 #include "merge.h"
@@ -51,6 +52,7 @@ static const char usage_text[] =
 	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
 	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
 	"  uninstall PKG      remove a package's files from the root\n"
+	"  guest [OPTS] -- CMD  run CMD in a QEMU guest (x32 on; mlfs guest --help)\n"
 	"  version            print the version\n"
 	"\n"
 	"options:\n"
@@ -508,6 +510,8 @@ main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "guest"))
+		return guestcmd_main(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
 		if (!strcmp(cmds[i].name, argv[1]))
 			cmd = &cmds[i];
