@@ -222,6 +222,12 @@ inguest(struct guest *g, const char *dir, struct pfabi *r)
 	if (st == 0 && out && startswith(out, "mlfs ")) {
 		r->runs = 1;
 		r->guest = xstrdup(guest_accel(g));
+	} else {
+		char *why = xasprintf("%s; nor in a QEMU guest (%s: %.*s)", r->why ? r->why : "",
+			st < 0 ? "it failed" : "the program failed", out ? (int)strcspn(out, "\n") : 0,
+			out ? out : "");
+		free(r->why);
+		r->why = why;
 	}
 	free(out);
 	free(exe);
