@@ -220,7 +220,9 @@ guest_open(struct guest *g, const char *state, char **why)
 	g->state = xstrdup(state);
 	g->qemu = inpath("qemu-system-x86_64");
 	kernel = pathjoin(g->dir, "vmlinuz");
-	if (!g->qemu)
+	if (getenv("MLFS_GUEST") && !strcmp(getenv("MLFS_GUEST"), "off"))
+		*why = xstrdup("guests are off (MLFS_GUEST=off)");
+	else if (!g->qemu)
 		*why = xstrdup("no qemu-system-x86_64 in PATH (package qemu-system-x86)");
 	else if (access(kernel, R_OK) < 0 || modules(g->dir, &mods) < 0)
 		*why = xasprintf("no guest kernel in '%s' (scripts/guest.sh puts it there)", g->dir);

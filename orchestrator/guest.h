@@ -36,7 +36,8 @@ struct guestjob {
 /* the directory of the guest's files: $MLFS_GUEST_DIR or /var/lib/mlfs/guest */
 const char *guest_dir(void);
 /* find qemu and the guest's files and build the initramfs into state/guest
-   when it is not there yet; 0, or -1 with *why set (owned) and no message */
+   when it is not there yet; 0, or -1 with *why set (owned) and no message
+   (also when $MLFS_GUEST is "off") */
 int guest_open(struct guest *g, const char *state, char **why);
 /* the accelerator: "kvm" when /dev/kvm opens and a guest boots with it within
    a short time, else "tcg"; $MLFS_GUEST_ACCEL overrides; the answer is kept in

@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 #include "guest.h"
@@ -47,6 +49,8 @@ guestcmd_main(int argc, char **argv)
 	const char *st = getenv("MLFS_STATE");
 	int ch, rc;
 
+	/* a step's guest goes with the mlfs that started it, even after a kill -9 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
 		switch (ch) {
