@@ -15,6 +15,8 @@ pkgs=(
 	patch git ca-certificates dpkg-dev jq debootstrap util-linux
 	# turning tag archives of some upstream projects into release trees
 	autoconf automake libtool autopoint
+	# the QEMU guest that runs x32 programs (its kernel: scripts/guest.sh)
+	qemu-system-x86
 )
 
 if [ "${1:-}" = --print ]; then
@@ -27,7 +29,9 @@ for p in "${pkgs[@]}"; do
 	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$s" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# the guest's kernel, modules and busybox, from Debian's packages
+guest() { "$(dirname "$0")/guest.sh"; }
+[ ${#missing[@]} -eq 0 ] && { guest; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null; then
@@ -43,3 +47,4 @@ echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+guest
