@@ -30,7 +30,7 @@ for p in "${pkgs[@]}"; do
 	[ "$s" = installed ] || missing+=("$p")
 done
 # the guest's kernel, modules and busybox, from Debian's packages
-guest() { "$(dirname "$0")/guest.sh"; }
+guest() { "$(dirname "$0")/guest.sh" || echo "deps: no QEMU guest for x32 programs (see above)" >&2; }
 [ ${#missing[@]} -eq 0 ] && { guest; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
