@@ -349,7 +349,7 @@ qemuargs(struct guest *g, const struct guestjob *j, const char *accel, const cha
 	strvadd(args, "-initrd");
 	strvadd(args, g->initrd);
 	strvadd(args, "-append");
-	strvadd(args, "console=ttyS0 quiet loglevel=0 syscall.x32=y panic=-1");
+	strvadd(args, "console=ttyS0 quiet loglevel=1 no_timer_check syscall.x32=y panic=-1");
 	virtfs(args, j->root ? j->root : "/", "root", !j->root);
 	virtfs(args, ctl, "ctl", 0);
 	for (size_t i = 0; i < paths->n; i++) {
