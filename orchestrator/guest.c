@@ -63,6 +63,7 @@ static const char init_script[] =
 	"$b mount --bind /ctl /root/run/mlfs || fail 'cannot bind the control share'\n"
 	"$b chroot /root /bin/sh /run/mlfs/run.sh\n"
 	"echo $? >/ctl/status.tmp && $b mv /ctl/status.tmp /ctl/status\n"
+	"echo 0 >/proc/sys/kernel/printk\n"
 	"$b sync\n"
 	"$b poweroff -f\n";
 
