@@ -216,6 +216,10 @@ inguest(struct guest *g, const char *dir, struct pfabi *r)
 	struct guestjob j = {.name = "preflight", .argv = argv, .env = env, .outfd = fd};
 
 	st = fd >= 0 ? guest_run(g, &j) : -1;
+	/* a guest that failed to boot or crashed gets a second chance */
+	if (st < 0 && fd >= 0 && ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0)
+		st = guest_run(g, &j);
+	r->guestfailed = st < 0;
 	if (fd >= 0)
 		close(fd);
 	out = readfile(log, NULL);
@@ -393,7 +397,13 @@ norunkeep(struct profiles *p, const struct pfresult *res, const char *statedir,
 	}
 	c = json_pack("{s:s, s:o, s:o}", "key", key, "norun", no, "guest", gu);
 	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
-	/* kept only where a build has made the state dir */
+	for (size_t i = 0; i < res->n; i++)
+		if (res->v[i].guestfailed) {
+			free(text);
+			text = NULL;
+		}
+	/* kept only where a build has made the state dir, and not after a
+	   guest failed (it may boot next time) */
 	if (text && exists(statedir))
 		writefile(path, text, strlen(text), 0644);
 	free(text);

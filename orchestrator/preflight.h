@@ -15,6 +15,8 @@ struct pfabi {
 	char *why;        /* owned: why the first failing step failed, or NULL */
 	char *guest;      /* owned: "tcg" or "kvm" when it runs only in a QEMU guest
 	                     (runs is 1, why says why not natively), else NULL */
+	int guestfailed;  /* 1 when the guest itself failed (boot, crash): an
+	                     answer that is not kept */
 };
 
 struct pfresult {
