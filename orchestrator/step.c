@@ -140,12 +140,10 @@ step_inguest(const struct stepper *sp, const struct node *n, const char *step)
 static void
 guestargs(const struct stepper *sp, const struct node *n, const char *src, struct strv *args)
 {
-	char exe[4096];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	const char *t = getenv("MLFS_GUEST_TIMEOUT");
 
-	exe[len > 0 ? len : 0] = '\0';
-	strvadd(args, len > 0 ? exe : "mlfs");
+	/* this very binary, even after a new one was installed over it */
+	strvadd(args, "/proc/self/exe");
 	strvadd(args, "--state");
 	strvadd(args, sp->state);
 	strvadd(args, "guest");
