@@ -350,7 +350,10 @@ qemuargs(struct guest *g, const struct guestjob *j, const char *accel, const cha
 	strvadd(args, "-initrd");
 	strvadd(args, g->initrd);
 	strvadd(args, "-append");
-	strvadd(args, "console=ttyS0 quiet loglevel=1 no_timer_check syscall.x32=y panic=-1");
+	strvadd(args, "console=ttyS0 quiet loglevel=1 syscall.x32=y panic=-1 "
+		/* a TCG guest on a busy machine: no timer check (it panics), no
+		   lockup or stall reports (they land in the log) */
+		"no_timer_check nowatchdog nosoftlockup rcupdate.rcu_cpu_stall_suppress=1");
 	virtfs(args, j->root ? j->root : "/", "root", !j->root);
 	virtfs(args, ctl, "ctl", 0);
 	for (size_t i = 0; i < paths->n; i++) {

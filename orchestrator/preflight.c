@@ -223,7 +223,7 @@ inguest(struct guest *g, const char *dir, struct pfabi *r)
 	if (fd >= 0)
 		close(fd);
 	out = readfile(log, NULL);
-	if (st == 0 && out && startswith(out, "mlfs ")) {
+	if (st == 0 && out && (startswith(out, "mlfs ") || strstr(out, "\nmlfs "))) {
 		r->runs = 1;
 		r->guest = xstrdup(guest_accel(g));
 	} else {
