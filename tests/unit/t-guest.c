@@ -80,11 +80,12 @@ static const char hello[] =
 static void
 t_x32_runs(void **state)
 {
-	char *exe, *out, *written = xasprintf("%s/written", dir);
+	char *exe, *out, *written;
 	char *envv[] = {"GREETING=from-the-host", "PATH=/usr/bin:/bin", NULL};
 
 	if (skipwhy)
 		skip();
+	written = xasprintf("%s/written", dir);
 	exe = program("hello-x32", "-mx32", 0, hello);
 	/* this kernel cannot: the guest is needed (on a kernel with x32 it is not) */
 	char *argv[] = {exe, NULL};

@@ -175,7 +175,7 @@ t_norun_kept(void **state)
 static void
 t_guest(void **state)
 {
-	char *dir = unit_tmpdir(), *path = xasprintf("%s/canrun.json", dir), *text = NULL;
+	char *dir, *path, *text = NULL;
 	const char *n32, *n64, *nx32;
 	struct pfresult r;
 	json_t *c, *gu;
@@ -185,6 +185,8 @@ t_guest(void **state)
 	if (unit_sh("command -v qemu-system-x86_64 >/dev/null && test -s /var/lib/mlfs/guest/id") != 0 ||
 	    !nox32config())
 		skip();
+	dir = unit_tmpdir();
+	path = xasprintf("%s/canrun.json", dir);
 	free(abi_get(&prof, "x32")->guest);
 	abi_get(&prof, "x32")->guest = NULL;
 	norun(dir, &n32, &n64, &nx32);
