@@ -190,7 +190,7 @@ t_missing(void **state)
 	setenv("MLFS_GUEST_DIR", "/nonexistent/mlfs-guest", 1);
 	assert_int_equal(guest_open(&g2, dir, &why), -1);
 	assert_non_null(why);
-	assert_true(strstr(why, "qemu") || strstr(why, "/nonexistent/mlfs-guest"));
+	assert_true(strstr(why, "qemu") || strstr(why, "/nonexistent/mlfs-guest") || strstr(why, "MLFS_GUEST=off"));
 	free(why);
 	if (old)
 		setenv("MLFS_GUEST_DIR", old, 1);
