@@ -63,7 +63,7 @@ OPTS=(--recipes "$TRASH/recipes" --profiles "$TOP/abi-profiles" --abi x32 --root
 # start a build, wait until the guest step runs; sets pid
 startlong() {
 	rm -f "$1"
-	{ ml build "${OPTS[@]}" 2>"$1" & } &&
+	{ "$MLFS" --state="$TRASH/st" build "${OPTS[@]}" 2>"$1" & } &&
 	pid=$! &&
 	for _ in $(seq 600); do grep -q "the check step runs" st/logs/long/x32.log 2>/dev/null && break; sleep 0.5; done &&
 	grep -q "the check step runs" st/logs/long/x32.log &&
