@@ -61,8 +61,10 @@ static const char init_script[] =
 	"$b mount -t tmpfs run /root/run || fail 'cannot mount /run'\n"
 	"$b mkdir -p /root/run/mlfs\n"
 	"$b mount --bind /ctl /root/run/mlfs || fail 'cannot bind the control share'\n"
-	"$b chroot /root /bin/sh /run/mlfs/run.sh\n"
-	"echo $? >/ctl/status.tmp && $b mv /ctl/status.tmp /ctl/status\n"
+	/* through a pipe, as on the host (a log file): not a terminal, so no
+	   colours in test-suite output */
+	"( $b chroot /root /bin/sh /run/mlfs/run.sh; echo $? >/ctl/status.tmp ) 2>&1 | $b cat\n"
+	"[ -f /ctl/status.tmp ] && $b mv /ctl/status.tmp /ctl/status\n"
 	"echo 0 >/proc/sys/kernel/printk\n"
 	"$b sync\n"
 	"$b poweroff -f\n";

@@ -92,6 +92,11 @@ t_x32_runs(void **state)
 	assert_int_equal(rung(argv, envv, dir, 0, &out), 3);
 	assert_contains(out, "hello 32 from-the-host\n");
 	assert_null(strstr(out, "\r"));
+	free(out);
+	/* its output is not a terminal, as on the host */
+	char *tty[] = {"sh", "-c", "if test -t 1; then echo tty; else echo notty; fi", NULL};
+	assert_int_equal(rung(tty, envv, "/", 0, &out), 0);
+	assert_contains(out, "notty\n");
 	assert_true(exists(written));
 	free(out);
 	/* no variable of the host's environment reaches the command */
