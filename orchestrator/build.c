@@ -142,9 +142,11 @@ planstep(struct bctx *c, struct node *n, struct strv *steps)
 			logline(c, n, "check skipped: %s", "--no-check");
 			continue;
 		}
-		if (!strcmp(st, "check") && !r->checkcross && !abican(c, n->abi->name)) {
+		if (!strcmp(st, "check") && !r->checkcross && (!abican(c, n->abi->name) ||
+		    (n->abi->guest && step_chrooted(&c->sp, n)))) {
 			char *why = xasprintf("check skipped for ABI '%s': %s", n->abi->name,
-				whynot(c, n->abi->name));
+				abican(c, n->abi->name) ? "it runs only in a QEMU guest, not inside "
+				"chroot $LFS" : whynot(c, n->abi->name));
 			logline(c, n, "%s", why);
 			status_note(&c->st, n->name, why);
 			free(why);
@@ -597,7 +599,7 @@ static int
 checkabis(struct bctx *c)
 {
 	struct pfresult res = {0};
-	int rc = preflight(c->prof, &c->g->abis, NULL, &res);
+	int rc = pfbuild(c->prof, &c->g->abis, c->o->state, &res);
 
 	for (size_t i = 0; i < res.n; i++) {
 		struct pfabi *a = &res.v[i];
@@ -630,6 +632,12 @@ glue(struct bctx *c)
 
 	for (size_t i = 0; i + 1 < c->whynot.n; i += 2)
 		strvadd(&norun, c->whynot.v[i]);
+	/* the host itself cannot run what runs only in a guest */
+	for (size_t i = 0; i < c->g->abis.n; i++) {
+		const struct abi *a = abi_get(c->prof, c->g->abis.v[i]);
+		if (a && a->guest && strvfind(&norun, a->name) < 0)
+			strvadd(&norun, a->name);
+	}
 	rc = glue_write(&gc);
 	strvfree(&norun);
 	return rc;

@@ -18,6 +18,7 @@
 #include "build.h"
 #include "config.h"
 #include "graph.h"
+#include "guestcmd.h"
 #include "hash.h"
 #include "journal.h"
 #include "merge.h"
@@ -61,6 +62,7 @@ static const char usage_text[] =
 	"  book [-o DIR]      render the multilib book as HTML (default ./book-html)\n"
 	"  report [-o FILE]   the last build (--all: every kept one) as one HTML page\n"
 	"                     (default ./mlfs-report.html); --json: its data\n"
+	"  guest [OPTS] -- CMD  run CMD in a QEMU guest (x32 on; mlfs guest --help)\n"
 	"  version            print the version\n"
 	"\n"
 	"options (before or after the command; -C DIR only before it):\n"
@@ -684,6 +686,8 @@ main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "guest"))
+		return guestcmd_main(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
 		if (!strcmp(cmds[i].name, argv[1]))
 			cmd = &cmds[i];

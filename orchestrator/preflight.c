@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "guest.h"
 #include "hash.h"
 #include "preflight.h"
 #include "profile.h"
@@ -205,14 +206,49 @@ out:
 	free(log);
 }
 
-/* preflight, with the errors printed when loud */
+/* run the test program of r's ABI, already built in dir, in guest g */
+static void
+inguest(struct guest *g, const char *dir, struct pfabi *r)
+{
+	char *exe = xasprintf("%s/t-%s", dir, r->abi), *log = xasprintf("%s/g-%s.log", dir, r->abi);
+	char *argv[] = {exe, NULL}, *env[] = {"PATH=/usr/bin:/bin", NULL}, *out;
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), st;
+	struct guestjob j = {.name = "preflight", .argv = argv, .env = env, .outfd = fd};
+
+	st = fd >= 0 ? guest_run(g, &j) : -1;
+	/* a guest that failed to boot or crashed gets a second chance */
+	if (st < 0 && fd >= 0 && ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0)
+		st = guest_run(g, &j);
+	r->guestfailed = st < 0;
+	if (fd >= 0)
+		close(fd);
+	out = readfile(log, NULL);
+	if (st == 0 && out && (startswith(out, "mlfs ") || strstr(out, "\nmlfs "))) {
+		r->runs = 1;
+		r->guest = xstrdup(guest_accel(g));
+	} else {
+		char *why = xasprintf("%s; nor in a QEMU guest (%s: %.*s)", r->why ? r->why : "",
+			st < 0 ? "it failed" : "the program failed", out ? (int)strcspn(out, "\n") : 0,
+			out ? out : "");
+		free(r->why);
+		r->why = why;
+	}
+	free(out);
+	free(exe);
+	free(log);
+}
+
+/* preflight, with the errors printed when loud; an ABI that cannot run here
+   is tried in a guest whose state dir is gstate (NULL: no guest; "": a temp
+   dir) */
 static int
 probeall(const struct profiles *p, const struct strv *abis, const char *cc,
-	struct pfresult *out, int loud)
+	struct pfresult *out, int loud, const char *gstate)
 {
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *dir = xasprintf("%s/mlfs-preflight.XXXXXX", tmp);
-	int rc = 0;
+	char *dir = xasprintf("%s/mlfs-preflight.XXXXXX", tmp), *gwhy = NULL;
+	struct guest g;
+	int rc = 0, gopen = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!cc)
@@ -234,6 +270,12 @@ probeall(const struct profiles *p, const struct strv *abis, const char *cc,
 			continue;
 		}
 		check(a, cc, dir, r);
+		if (gstate && r->links == 1 && r->runs != 1) {
+			if (!gopen && !gwhy)
+				gopen = guest_open(&g, *gstate ? gstate : dir, &gwhy) == 0;
+			if (gopen)
+				inguest(&g, dir, r);
+		}
 		if (!loud)
 			continue;
 		if (r->compiles == 0)
@@ -244,6 +286,9 @@ probeall(const struct profiles *p, const struct strv *abis, const char *cc,
 				"(with the ABI's C library) installed?", a->name, cc, a->mflag,
 				r->why ? r->why : "");
 	}
+	if (gopen)
+		guest_close(&g);
+	free(gwhy);
 	rmtree(dir);
 	free(dir);
 	return rc;
@@ -253,17 +298,37 @@ int
 preflight(const struct profiles *p, const struct strv *abis, const char *cc,
 	struct pfresult *out)
 {
-	return probeall(p, abis, cc, out, 1);
+	return probeall(p, abis, cc, out, 1, NULL);
 }
 
-/* what a kept answer depends on: the kernel, and each ABI's profile */
+/* the id of the guest that would run programs here, "" when there is none */
+static void
+guestid(char *id)
+{
+	struct guest g;
+	char *why = NULL, *tmp = xstrdup("/tmp/mlfs-guestid.XXXXXX");
+
+	*id = '\0';
+	if (mkdtemp(tmp) && guest_open(&g, tmp, &why) == 0) {
+		strcpy(id, g.id);
+		guest_close(&g);
+	}
+	rmtree(tmp);
+	free(tmp);
+	free(why);
+}
+
+/* what a kept answer depends on: the kernel, each ABI's profile and the guest */
 static void
 norunkey(const struct profiles *p, const struct strv *abis, char *hex)
 {
 	struct hasher *h = hashnew(HASH_SHA256);
 	struct utsname u;
+	char gid[HASH_HEXMAX];
 
-	hashstr(h, "canrun-v1");
+	hashstr(h, "canrun-v2");
+	guestid(gid);
+	hashstr(h, gid);
 	if (uname(&u) == 0) {
 		hashstr(h, u.release);
 		hashstr(h, u.version);
@@ -277,7 +342,7 @@ norunkey(const struct profiles *p, const struct strv *abis, char *hex)
 	hashend(h, hex);
 }
 
-/* the kept answer for key: 0 and the norun fields set, or -1 */
+/* the kept answer for key: 0 and the norun and guest fields set, or -1 */
 static int
 norunload(struct profiles *p, const char *path, const char *key)
 {
@@ -293,43 +358,98 @@ norunload(struct profiles *p, const char *path, const char *key)
 				a->norun = xstrdup(json_string_value(v));
 			}
 		}
+		json_object_foreach(json_object_get(c, "guest"), abi, v) {
+			struct abi *a = abi_get(p, abi);
+			if (a && json_is_string(v)) {
+				free(a->guest);
+				a->guest = xstrdup(json_string_value(v));
+			}
+		}
 		rc = 0;
 	}
 	json_decref(c);
 	return rc;
 }
 
+/* set the profiles' norun and guest from res and keep them in path when
+   statedir exists */
+static void
+norunkeep(struct profiles *p, const struct pfresult *res, const char *statedir,
+	const char *path, const char *key)
+{
+	json_t *c, *no = json_object(), *gu = json_object();
+	char *text;
+
+	for (size_t i = 0; i < res->n; i++) {
+		struct abi *a = abi_get(p, res->v[i].abi);
+		if (!a || res->v[i].compiles != 1 || res->v[i].links != 1)
+			continue;
+		if (res->v[i].guest) {
+			free(a->guest);
+			a->guest = xstrdup(res->v[i].guest);
+			json_object_set_new(gu, a->name, json_string(a->guest));
+		}
+		if (res->v[i].runs == 1)
+			continue;
+		free(a->norun);
+		a->norun = xstrdup(res->v[i].why ? res->v[i].why : "its programs do not run here");
+		json_object_set_new(no, a->name, json_string(a->norun));
+	}
+	c = json_pack("{s:s, s:o, s:o}", "key", key, "norun", no, "guest", gu);
+	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
+	for (size_t i = 0; i < res->n; i++)
+		if (res->v[i].guestfailed) {
+			free(text);
+			text = NULL;
+		}
+	/* kept only where a build has made the state dir, and not after a
+	   guest failed (it may boot next time) */
+	if (text && exists(statedir))
+		writefile(path, text, strlen(text), 0644);
+	free(text);
+	json_decref(c);
+}
+
 void
 pfnorun(struct profiles *p, const struct strv *abis, const char *statedir)
 {
-	char key[HASH_HEXMAX], *path = xasprintf("%s/canrun.json", statedir), *text;
+	char key[HASH_HEXMAX], *path = xasprintf("%s/canrun.json", statedir);
 	struct pfresult res;
-	json_t *c, *no;
 
 	norunkey(p, abis, key);
 	if (norunload(p, path, key) == 0) {
 		free(path);
 		return;
 	}
-	probeall(p, abis, NULL, &res, 0);
-	no = json_object();
-	for (size_t i = 0; i < res.n; i++) {
-		struct abi *a = abi_get(p, res.v[i].abi);
-		if (!a || res.v[i].compiles != 1 || res.v[i].links != 1 || res.v[i].runs == 1)
-			continue;
-		free(a->norun);
-		a->norun = xstrdup(res.v[i].why ? res.v[i].why : "its programs do not run here");
-		json_object_set_new(no, a->name, json_string(a->norun));
-	}
-	c = json_pack("{s:s, s:o}", "key", key, "norun", no);
-	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
-	/* kept only where a build has made the state dir */
-	if (text && exists(statedir))
-		writefile(path, text, strlen(text), 0644);
-	free(text);
-	json_decref(c);
+	probeall(p, abis, NULL, &res, 0, exists(statedir) ? statedir : "");
+	norunkeep(p, &res, statedir, path, key);
 	pfrelease(&res);
 	free(path);
+}
+
+int
+pfbuild(struct profiles *p, const struct strv *abis, const char *statedir, struct pfresult *out)
+{
+	char key[HASH_HEXMAX], *path = xasprintf("%s/canrun.json", statedir);
+	int rc;
+
+	norunkey(p, abis, key);
+	if (norunload(p, path, key) == 0) {
+		/* the kept guest answer; native runs are asked again (cheap) */
+		rc = probeall(p, abis, NULL, out, 1, NULL);
+		for (size_t i = 0; i < out->n; i++) {
+			const struct abi *a = abi_get(p, out->v[i].abi);
+			if (a && a->guest && out->v[i].links == 1 && out->v[i].runs != 1) {
+				out->v[i].runs = 1;
+				out->v[i].guest = xstrdup(a->guest);
+			}
+		}
+	} else {
+		rc = probeall(p, abis, NULL, out, 1, statedir);
+		norunkeep(p, out, statedir, path, key);
+	}
+	free(path);
+	return rc;
 }
 
 int
@@ -347,6 +467,18 @@ verb(int v, const char *yes, const char *no)
 	return v == 1 ? yes : v == 0 ? no : "not tried";
 }
 
+/* "TCG" for "tcg" */
+static char *
+upper(const char *s)
+{
+	char *u = xstrdup(s);
+
+	for (char *q = u; *q; q++)
+		if (*q >= 'a' && *q <= 'z')
+			*q -= 'a' - 'A';
+	return u;
+}
+
 void
 pfprint(const struct pfresult *r, FILE *f)
 {
@@ -354,18 +486,26 @@ pfprint(const struct pfresult *r, FILE *f)
 		const struct pfabi *a = &r->v[i];
 		fprintf(f, "%s: abi %s: %s, %s, %s", argv0, a->abi,
 			verb(a->compiles, "compiles", "does not compile"),
-			verb(a->links, "links", "does not link"), verb(a->runs, "runs", "cannot run"));
+			verb(a->links, "links", "does not link"),
+			a->guest ? "cannot run natively" : verb(a->runs, "runs", "cannot run"));
 		if (a->why)
 			fprintf(f, ": %s", a->why);
 		fputc('\n', f);
+		if (a->guest) {
+			char *acc = upper(a->guest);
+			fprintf(f, "%s: %s: runs in a QEMU guest (%s)\n", argv0, a->abi, acc);
+			free(acc);
+		}
 	}
 }
 
 void
 pfrelease(struct pfresult *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].why);
+		free(r->v[i].guest);
+	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }

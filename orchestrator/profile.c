@@ -292,6 +292,7 @@ abi_release(struct abi *a)
 	free(a->loader);
 	free(a->multiarch);
 	free(a->norun);
+	free(a->guest);
 	strvfree(&a->defines);
 	for (size_t i = 0; i < a->nextras; i++) {
 		free(a->extras[i].key);

@@ -31,6 +31,8 @@ struct abi {
 	char hash[65];    /* sha256 of the profile file, part of node keys */
 	char *norun;      /* why this machine cannot run its programs, when known
 	                     (set before planning for "needs_run" recipes); owned */
+	char *guest;      /* "tcg" or "kvm" when its programs run only in a QEMU guest
+	                     (set with norun and by pfbuild); owned */
 };
 
 struct layout {

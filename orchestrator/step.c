@@ -3,7 +3,9 @@
    stderr appended to the node's log, the jobserver's fds passed on, the
    environment given by the caller; inside chroot $LFS (a private mount
    namespace with /dev, /proc, /sys, /run and the state, recipe and patch dirs
-   under /run/mlfs) for the chroot and system stages of an LFS build */
+   under /run/mlfs) for the chroot and system stages of an LFS build; inside
+   a QEMU guest (`mlfs guest`, guest.h) for the steps that run programs of an
+   ABI that runs only there */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -14,6 +16,8 @@
 #include <unistd.h>
 #include <uv.h>
 #include "graph.h"
+#include "guest.h"
+#include "profile.h"
 #include "jobserver.h"
 #include "recipe.h"
 #include "statedir.h"
@@ -146,6 +150,40 @@ step_insideenv(const struct stepper *sp, struct strv *env)
 	}
 }
 
+int
+step_inguest(const struct stepper *sp, const struct node *n, const char *step)
+{
+	if (!n->abi->guest || step_chrooted(sp, n))
+		return 0;
+	return n->r->needsrun || (!strcmp(step, "check") && !n->r->checkcross);
+}
+
+/* `mlfs guest` for a step of n in src: the state dir and /tmp writable, the
+   rest of the host read-only; the guest holds the node's jobserver slot */
+static void
+guestargs(const struct stepper *sp, const struct node *n, const char *src, struct strv *args)
+{
+	const char *t = getenv("MLFS_GUEST_TIMEOUT");
+
+	/* this very binary, even after a new one was installed over it */
+	strvadd(args, "/proc/self/exe");
+	strvadd(args, "--state");
+	strvadd(args, sp->state);
+	strvadd(args, "guest");
+	strvadd(args, "--name");
+	strvadd(args, n->name);
+	strvadd(args, "--rw");
+	strvadd(args, sp->state);
+	strvadd(args, "--rw");
+	strvadd(args, "/tmp");
+	strvadd(args, "--cwd");
+	strvadd(args, src);
+	strvadd(args, "--timeout");
+	strvadd(args, t && *t ? t : "21600");
+	strvadd(args, "--");
+	strvadd(args, "bash");
+}
+
 static void
 job_close_cb(uv_handle_t *h)
 {
@@ -217,6 +255,10 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 		strvadd(&args, sp->recipes);
 		strvadd(&args, sp->patches);
 		strvadd(&args, "/bin/bash");
+	} else if (step_inguest(sp, n, step)) {
+		dprintf(jb->logfd, "mlfs: step '%s' runs in a QEMU guest (%s)\n", step, n->abi->guest);
+		guest_env(env, 1);
+		guestargs(sp, n, src, &args);
 	} else {
 		strvadd(&args, "bash");
 	}

@@ -3,7 +3,8 @@
    stderr appended to the node's log, the jobserver's fds passed on, the
    environment given by the caller; inside chroot $LFS (a private mount
    namespace with /dev, /proc, /sys, /run and the state, recipe and patch dirs
-   under /run/mlfs) for the chroot and system stages of an LFS build */
+   under /run/mlfs) for the chroot and system stages of an LFS build; in a
+   QEMU guest for the steps step_inguest names */
 #ifndef MLFS_STEP_H
 #define MLFS_STEP_H
 
@@ -29,6 +30,9 @@ struct stepper {
 
 /* 1 when the steps of n run inside chroot $LFS */
 int step_chrooted(const struct stepper *sp, const struct node *n);
+/* 1 when step of n runs in a QEMU guest: n's ABI runs only there, and the
+   step is a check step or n's recipe needs_run (not inside chroot $LFS) */
+int step_inguest(const struct stepper *sp, const struct node *n, const char *step);
 /* start step of node n with environment env (its paths are rewritten for a
    chrooted step); 0, or -1 after a message (sp->done is not called) */
 int step_start(struct stepper *sp, struct node *n, const char *step, struct strv *env);

@@ -19,6 +19,8 @@ pkgs=(
 	autoconf automake libtool autopoint libltdl-dev gperf
 	# the book's test validates its pages and renders them headless
 	tidy chromium
+	# the QEMU guest that runs x32 programs (its kernel: scripts/guest.sh)
+	qemu-system-x86
 )
 
 if [ "${1:-}" = --print ]; then
@@ -31,7 +33,9 @@ for p in "${pkgs[@]}"; do
 	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$s" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# the guest's kernel, modules and busybox, from Debian's packages
+guest() { "$(dirname "$0")/guest.sh" || echo "deps: no QEMU guest for x32 programs (see above)" >&2; }
+[ ${#missing[@]} -eq 0 ] && { guest; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null; then
@@ -47,3 +51,4 @@ echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+guest

@@ -32,7 +32,7 @@ test_expect_success 'an LFS build uses the book graph, also with the same --root
 
 test_expect_success 'a needs_run recipe (Python) is planned only for the ABIs that run here' '
 	printf "int main(void) { return 0; }\n" >x.c && gcc -mx32 -o x32prog x.c &&
-	"$MLFS" --state=st4 plan --lfs l --abi 32,64,x32 --recipes "$TOP/recipes" \
+	MLFS_GUEST=off "$MLFS" --state=st4 plan --lfs l --abi 32,64,x32 --recipes "$TOP/recipes" \
 		--profiles "$TOP/abi-profiles" python >plan 2>err &&
 	grep -qx "python:64" plan && grep -qx "python:32" plan &&
 	if ./x32prog 2>/dev/null; then
@@ -42,6 +42,17 @@ test_expect_success 'a needs_run recipe (Python) is planned only for the ABIs th
 		grep -q "^mlfs: .python:x32. left out: its build runs what it builds, and ABI x32 programs cannot run here (exec failed" err
 	fi
 '
+
+# where a QEMU guest runs x32 programs (scripts/guest.sh), python:x32 is planned
+if command -v qemu-system-x86_64 >/dev/null && [ -s "${MLFS_GUEST_DIR:-/var/lib/mlfs/guest}/id" ]; then
+	test_expect_success 'with a QEMU guest, python:x32 is planned' '
+		"$MLFS" --state=st5 plan --lfs l --abi 32,64,x32 --recipes "$TOP/recipes" \
+			--profiles "$TOP/abi-profiles" python >plan5 2>err5 &&
+		grep -qx "python:x32" plan5 && ! grep -q "left out" err5
+	'
+else
+	test_skip 'with a QEMU guest, python:x32 is planned' "no qemu-system-x86_64 or guest kernel"
+fi
 
 test_expect_success 'log of a node that never ran' '
 	test_expect_code 1 "$MLFS" --state=st log zlib:32 2>err &&

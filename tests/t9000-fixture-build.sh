@@ -63,6 +63,27 @@ test_expect_success 'the x32 program is an x32 executable' '
 	readelf -l root/usr/libx32/demo/demoprog | grep -q "/libx32/ld-linux-x32.so.2"
 '
 
+# where the preflight found a QEMU guest for x32 (orchestrator/guest.h), the
+# check step of the x32 nodes ran in it; elsewhere it was skipped with the reason
+if grep -q "^mlfs: x32: runs in a QEMU guest" build.err; then
+	test_expect_success 'x32: the check step ran in a QEMU guest and passed' '
+		ml log libdemo:x32 >x32.log &&
+		grep -q "step .check. runs in a QEMU guest" x32.log &&
+		grep -q "t-demo: ok" x32.log &&
+		! grep -q "check skipped" x32.log
+	'
+	test_expect_success 'x32: the x32 program runs in a guest (mlfs guest) with its environment' '
+		ml guest --cwd "$TRASH" -- env LD_LIBRARY_PATH="$TRASH/root/usr/libx32" \
+			root/usr/libx32/demo/demoprog >outx32 &&
+		grep -q "32-bit pointers, 32-bit long" outx32
+	'
+else
+	test_skip 'x32: the check step ran in a QEMU guest' "$(grep "abi x32" build.err)"
+	test_expect_success 'x32: the check step was skipped with the reason' '
+		ml log libdemo:x32 | grep -q "check skipped for ABI .x32.: "
+	'
+fi
+
 test_expect_success 'the differing header compiles for every ABI and tells them apart' '
 	printf "#include <demo.h>\nint main(void){return DEMO_LONG_BITS == sizeof(long)*8 ? 0 : 1;}\n" >h.c &&
 	for m in -m32 -m64 -mx32; do gcc $m -Iroot/usr/include -c h.c -o h$m.o || exit 1; done &&

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # host-multilib.sh: Chapter 8's util-linux (32, 64, x32) and Python (32 and 64,
-# side by side), with what they need, built with mlfs in host mode into a
+# and x32 where a QEMU guest runs x32 programs: every step of python:x32 runs
+# in the guest), with what they need, built with mlfs in host mode into a
 # temporary root from this machine's Debian source packages; then every
 # util-linux library is checked in its libdir and a program embedding Python
-# is built and run for 32 and 64 against the same /usr/lib/python3.11 (each
+# is built and run for 32 and 64 (and x32, run in the guest with mlfs guest)
+# against the same /usr/lib/python3.11 (each
 # ABI's extension modules by their suffix, the wrapped pyconfig.h, each
 # triplet's python3.11-config). Not in CI: about half an hour on 2 cores.
 #
@@ -33,7 +35,11 @@ read -r -a srcs <<<"${MLFS_SOURCE_ARGS:-}"
 
 "$MLFS" --state "$W/st" build util-linux python --abi 32,64,x32 --root "$R" -j "$(nproc)" \
 	--recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" --mirror "$MLFS_MIRROR" \
-	"${srcs[@]}"
+	"${srcs[@]}" 2> >(tee "$W/build.err" >&2)
+pythons=("64 lib python3.11-config" "32 lib32 i686-pc-linux-gnu-python3.11-config")
+if grep -q "^mlfs: x32: runs in a QEMU guest" "$W/build.err"; then
+	pythons+=("x32 libx32 x86_64-pc-linux-gnux32-python3.11-config")
+fi
 
 for spec in "lib ELF64 X86-64" "lib32 ELF32 80386" "libx32 ELF32 X86-64"; do
 	read -r dir class mach <<<"$spec"
@@ -61,7 +67,7 @@ int main(void)
 }
 C
 ssl=$(jq -r .version "$TOP/recipes/system/openssl/recipe.json")
-for spec in "64 lib python3.11-config" "32 lib32 i686-pc-linux-gnu-python3.11-config"; do
+for spec in "${pythons[@]}"; do
 	read -r m dir cfg <<<"$spec"
 	read -r -a inc <<<"$("$R/usr/bin/$cfg" --includes)"
 	read -r -a lds <<<"$("$R/usr/bin/$cfg" --ldflags --embed)"
@@ -71,13 +77,19 @@ for spec in "64 lib python3.11-config" "32 lib32 i686-pc-linux-gnu-python3.11-co
 	if gcc "-m$m" "${inc[@]}" "$W/embed.c" -o "$W/embed$m" "${lds[@]}" >"$W/embed$m.log" 2>&1; then
 		# the root is not this system: its libraries (the root's libssl for
 		# _ssl too) come from LD_LIBRARY_PATH, as in host mode's check steps
-		out=$(PYTHONHOME=$R/usr LD_LIBRARY_PATH=$R/usr/$dir "$W/embed$m" 2>&1) || true
+		if [ "$m" = x32 ]; then
+			out=$("$MLFS" --state "$W/st" guest -- env PYTHONHOME="$R/usr" \
+				LD_LIBRARY_PATH="$R/usr/$dir" "$W/embed$m" 2>&1) || true
+		else
+			out=$(PYTHONHOME=$R/usr LD_LIBRARY_PATH=$R/usr/$dir "$W/embed$m" 2>&1) || true
+		fi
+		bits=${m/x32/32}
 		case $out in
-		"$m $ssl 2.0") ok "$m-bit Python embedded and run: $out" ;;
-		*) notok "$m-bit Python: $out" ;;
+		"$bits $ssl 2.0") ok "$m Python embedded and run: $out" ;;
+		*) notok "$m Python: $out" ;;
 		esac
 	else
-		notok "$m-bit Python does not build (see $W/embed$m.log)"
+		notok "$m Python does not build (see $W/embed$m.log)"
 	fi
 done
 n=$(find "$R/usr/lib/python3.11/lib-dynload" -name '*_failed.so' | wc -l)

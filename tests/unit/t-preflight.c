@@ -154,6 +154,9 @@ t_norun_kept(void **state)
 
 	int x32 = x32runs();
 
+	/* a machine without a QEMU guest */
+	setenv("MLFS_GUEST_DIR", "/nonexistent/mlfs-guest", 1);
+
 	norun(dir, &n32, &n64, &nx32);
 	assert_null(n32);
 	assert_null(n64);
@@ -188,6 +191,58 @@ t_norun_kept(void **state)
 	norun(dir, &n32, &n64, &nx32);
 	assert_true(x32 ? nx32 == NULL : nx32 != NULL);
 	assert_false(exists(dir));
+	unsetenv("MLFS_GUEST_DIR");
+	free(path);
+	free(dir);
+}
+
+/* where a QEMU guest boots (scripts/guest.sh), x32 runs in it: not left out,
+   its guest kept in canrun.json, a build's preflight reports it and takes the
+   kept answer without booting again */
+static void
+t_guest(void **state)
+{
+	char *dir, *path, *text = NULL;
+	const char *n32, *n64, *nx32;
+	struct pfresult r;
+	json_t *c, *gu;
+	size_t len;
+	FILE *f;
+
+	if (unit_sh("command -v qemu-system-x86_64 >/dev/null && test -s /var/lib/mlfs/guest/id") != 0 ||
+	    x32runs())
+		skip();
+	dir = unit_tmpdir();
+	path = xasprintf("%s/canrun.json", dir);
+	free(abi_get(&prof, "x32")->guest);
+	abi_get(&prof, "x32")->guest = NULL;
+	norun(dir, &n32, &n64, &nx32);
+	if (nx32)
+		fail_msg("x32 does not run in the guest: %s", nx32);
+	assert_non_null(abi_get(&prof, "x32")->guest);
+	assert_null(abi_get(&prof, "64")->guest);
+	c = json_load_file(path, 0, NULL);
+	assert_non_null(c);
+	gu = json_object_get(json_object_get(c, "guest"), "x32");
+	assert_true(json_is_string(gu));
+	assert_string_equal(json_string_value(gu), abi_get(&prof, "x32")->guest);
+	/* the kept answer is what a build takes */
+	json_object_set_new(json_object_get(c, "guest"), "x32", json_string("kept"));
+	assert_int_equal(json_dump_file(c, path, 0), 0);
+	json_decref(c);
+	assert_int_equal(pfbuild(&prof, &abis, dir, &r), 0);
+	assert_int_equal(r.v[2].runs, 1);
+	assert_string_equal(r.v[2].guest, "kept");
+	assert_null(r.v[1].guest);
+	assert_true(pfcanrun(&r, "x32"));
+	f = open_memstream(&text, &len);
+	pfprint(&r, f);
+	fclose(f);
+	assert_non_null(strstr(text, "x32: runs in a QEMU guest (KEPT)\n"));
+	assert_non_null(strstr(text, "abi x32: compiles, links, cannot run natively: exec failed"));
+	free(text);
+	pfrelease(&r);
+	unit_rmrf(dir);
 	free(path);
 	free(dir);
 }
@@ -200,6 +255,7 @@ main(void)
 		cmocka_unit_test(t_no_compiler),
 		cmocka_unit_test(t_wrong_target),
 		cmocka_unit_test(t_norun_kept),
+		cmocka_unit_test(t_guest),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,98 @@
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <string.h>
+#include <unistd.h>
+#include "guest.h"
+#include "guestcmd.h"
+#include "util.h"
+
+extern char **environ;
+
+static const char guest_usage[] =
+	"usage: mlfs [--state DIR] guest [--root DIR] [--rw DIR]... [--cwd DIR] [--name NAME]\n"
+	"                                [-j N] [--timeout SECS] -- CMD [ARG...]\n"
+	"  run CMD in a QEMU guest (Debian's kernel with x32 on) with this environment:\n"
+	"  --root DIR     the guest's root is DIR (a finished $LFS), writable;\n"
+	"                 default: the host's root, read-only\n"
+	"  --rw DIR       share DIR writable at its own path (repeatable)\n"
+	"  --cwd DIR      where CMD starts (default /)\n"
+	"  --name NAME    what messages call the run (default \"guest\")\n"
+	"  -j N           virtual CPUs (default 1)\n"
+	"  --timeout SECS kill the guest after SECS (default: none)\n";
+
+static int
+usage2(const char *what)
+{
+	if (what)
+		fprintf(stderr, "%s: guest: %s\n", argv0, what);
+	fputs(guest_usage, stderr);
+	return 2;
+}
+
+int
+guestcmd_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"root", required_argument, NULL, 'r'}, {"rw", required_argument, NULL, 'w'},
+		{"cwd", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'n'},
+		{"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct guestjob j = {.name = "guest", .outfd = 1};
+	struct strv rw = {0};
+	struct guest g;
+	char *root = NULL, *cwd = NULL, *state, *why = NULL, *end;
+	const char *st = getenv("MLFS_STATE");
+	int ch, rc;
+
+	/* a step's guest goes with the mlfs that started it, even after a kill -9 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r': free(root); root = abspath(optarg); break;
+		case 'w': strvtake(&rw, abspath(optarg)); break;
+		case 'c': free(cwd); cwd = xstrdup(optarg); break;
+		case 'n': j.name = optarg; break;
+		case 'j':
+		case 't':
+			(ch == 'j' ? &j.cpus : &j.timeout)[0] = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg)
+				return usage2("-j and --timeout take a number");
+			break;
+		case 'h': fputs(guest_usage, stdout); return 0;
+		default: return usage2(NULL);
+		}
+	}
+	if (optind >= argc)
+		return usage2("no command");
+	if (root && !exists(root)) {
+		fprintf(stderr, "%s: error: guest: no root '%s'\n", argv0, root);
+		return 2;
+	}
+	state = abspath(st && *st ? st : ".mlfs");
+	if (guest_open(&g, state, &why) < 0) {
+		error("'%s': no QEMU guest here: %s", j.name, why);
+		rc = 125;
+	} else {
+		j.root = root;
+		j.rw = &rw;
+		j.cwd = cwd;
+		j.argv = argv + optind;
+		j.env = environ;
+		rc = guest_run(&g, &j);
+		if (rc < 0)
+			rc = 125;
+		guest_close(&g);
+	}
+	free(why);
+	free(state);
+	free(root);
+	free(cwd);
+	strvfree(&rw);
+	return rc;
+}
