@@ -761,7 +761,7 @@ bincache_push(const char *from, const char *to, const struct strv *keys)
 	return bad ? -1 : n;
 }
 
-/* remove dir/name, adding its size to *bytes */
+/* remove dir/name, adding its size to *bytes: 1 removed, 0 not there, -1 */
 static int
 drop(const char *dir, const char *name, unsigned long long *bytes)
 {
@@ -770,9 +770,12 @@ drop(const char *dir, const char *name, unsigned long long *bytes)
 	int rc = 0;
 
 	if (lstat(p, &st) == 0) {
-		*bytes += (unsigned long long)st.st_size;
-		if (unlink(p) < 0)
+		if (unlink(p) < 0) {
 			rc = error("cannot remove '%s':", p);
+		} else {
+			*bytes += (unsigned long long)st.st_size;
+			rc = 1;
+		}
 	}
 	free(p);
 	return rc;
@@ -786,7 +789,7 @@ bincache_gc(const char *dir, const struct strv *keep, unsigned long long *bytes)
 	struct strv names = {0};
 	char key[HASH_HEXMAX];
 	long n = 0;
-	int rc = 0;
+	int bad = 0, r;
 
 	*bytes = 0;
 	if (!d)
@@ -803,8 +806,9 @@ bincache_gc(const char *dir, const struct strv *keep, unsigned long long *bytes)
 		} else if (indexname(nm, key)) {
 			if (strvfind(keep, key) < 0 || bincache_verify(dir, key) < 0) {
 				char *a = xasprintf("%s.tar.zst", key);
-				rc |= drop(dir, a, bytes);
-				n++;
+				if ((r = drop(dir, a, bytes)) < 0)
+					bad = 1;
+				n += r > 0;
 				free(a);
 				gone = 1;
 			}
@@ -816,10 +820,11 @@ bincache_gc(const char *dir, const struct strv *keep, unsigned long long *bytes)
 			free(ix);
 		}
 		if (gone) {
-			rc |= drop(dir, nm, bytes);
-			n++;
+			if ((r = drop(dir, nm, bytes)) < 0)
+				bad = 1;
+			n += r > 0;
 		}
 	}
 	strvfree(&names);
-	return rc ? -1 : n;
+	return bad ? -1 : n;
 }

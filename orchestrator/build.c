@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
+#include "bincache.h"
 #include "build.h"
 #include "env.h"
 #include "extract.h"
@@ -62,6 +63,7 @@ struct bctx {
 	struct status st;
 	struct mergectx mc;
 	enum jevent *prev;         /* each node's last journal event before this run */
+	struct bincache bc;        /* the binary cache; bc.dir NULL: none */
 };
 
 char *
@@ -172,11 +174,37 @@ out:
 	return rc;
 }
 
+/* the staging dir from the binary cache instead of the steps; 1 restored */
+static int
+restore(struct bctx *c, struct node *n)
+{
+	char *stage = state_stagedir(c->o->state, n->name), *log = state_logpath(c->o->state, n->name);
+	unsigned long long t0 = nowns();
+	int r;
+
+	status_clear(&c->st);
+	r = bincache_get(&c->bc, n->name, n->key, stage);
+	if (r < 0)
+		warn("'%s': its cache entry was refused; building it", n->name);
+	if (r == 1 && mkparent(log) == 0 && writefile(log, "", 0, 0644) == 0) {
+		logline(c, n, "restored from the binary cache '%s'", c->bc.url ? c->bc.url : c->bc.dir);
+		journal_record(&c->j, n->name, J_STEP, n->key, "restore", (nowns() - t0) / 1e9);
+		((struct nrun *)n->data)->restored = 1;
+	}
+	free(stage);
+	free(log);
+	return r == 1;
+}
+
 static int
 run_begin(void *ctx, struct node *n, struct strv *steps)
 {
 	struct bctx *c = ctx;
-	int r = resume(c, n, steps);
+	int r;
+
+	if (c->bc.dir && restore(c, n))
+		return 0;
+	r = resume(c, n, steps);
 
 	if (r != 0)
 		return r < 0 ? -1 : 0;
@@ -304,6 +332,9 @@ run_finish(void *ctx, struct node *n)
 	}
 	if (fd >= 0)
 		close(fd);
+	if (rc == 0 && c->bc.dir && !((struct nrun *)n->data)->restored &&
+	    bincache_put(&c->bc, n->name, n->key, stage) < 0)
+		warn("'%s' was not stored in the binary cache '%s'", n->name, c->bc.dir);
 	free(log);
 	free(stage);
 	return rc;
@@ -615,6 +646,8 @@ setup(struct bctx *c)
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
 	};
+	if (c->o->cache && bincache_open(&c->bc, c->o->cache, c->o->state) < 0)
+		return -1;
 	c->mc.root = c->o->root ? c->o->root : c->o->lfs ? c->o->lfs : "/";
 	c->mc.prof = c->prof;
 	c->mc.abis = c->g->abis;
@@ -653,6 +686,7 @@ teardown(struct bctx *c)
 	strvfree(&c->canrun);
 	strvfree(&c->whynot);
 	strvfree(&c->fetched);
+	bincache_close(&c->bc);
 }
 
 int

@@ -33,6 +33,8 @@ struct buildopts {
 	int jsmode;           /* JSMODE_PIPE or JSMODE_FIFO */
 	char *fromstep;       /* restart failed nodes at this step */
 	int join;             /* join the jobserver of a calling make, if any */
+	char *cache;          /* binary cache of built nodes: a dir or an http(s) url;
+	                         NULL: none (bincache.h) */
 };
 
 /* text of the options that reach the build, for node keys */

@@ -15,14 +15,15 @@ config_load(struct buildopts *o)
 {
 	char *path = xasprintf("%s/config.json", o->state);
 	json_t *c = json_load_file(path, 0, NULL), *v;
-	const char *keys[] = {"root", "lfs", "recipes", "profiles", "patches", "layout"};
-	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout};
+	const char *keys[] = {"root", "lfs", "recipes", "profiles", "patches", "layout", "cache"};
+	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout,
+		&o->cache};
 	size_t i;
 
 	free(path);
 	if (!c)
 		return;
-	for (size_t k = 0; k < 6; k++)
+	for (size_t k = 0; k < 7; k++)
 		if (json_is_string(v = json_object_get(c, keys[k])))
 			*slots[k] = xstrdup(json_string_value(v));
 	json_array_foreach(json_object_get(c, "abis"), i, v)
@@ -61,6 +62,8 @@ config_save(const struct buildopts *o)
 	json_object_set_new(c, "profiles", json_string(o->profiles));
 	json_object_set_new(c, "patches", json_string(o->patches));
 	json_object_set_new(c, "layout", json_string(o->layout));
+	if (o->cache)
+		json_object_set_new(c, "cache", json_string(o->cache));
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));
 	json_object_set_new(c, "mirrors", config_strarray(&o->mirrors));

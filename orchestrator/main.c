@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bincache.h"
 #include "build.h"
 #include "config.h"
 #include "graph.h"
@@ -51,6 +52,8 @@ static const char usage_text[] =
 	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
 	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
 	"  uninstall PKG      remove a package's files from the root\n"
+	"  cache push DIR     copy the binary cache's entries of this build's nodes to DIR\n"
+	"  cache gc [DIR]     remove the entries no node of this build has, and broken ones\n"
 	"  version            print the version\n"
 	"\n"
 	"options:\n"
@@ -71,6 +74,8 @@ static const char usage_text[] =
 	"  --jobserver MODE   pipe (default, any GNU make) or fifo (make >= 4.4, ninja >= 1.13)\n"
 	"  --keep-build       keep build trees of merged nodes\n"
 	"  --from-step STEP   restart failed nodes at STEP\n"
+	"  --cache DIR|URL    restore nodes from this binary cache, store built ones\n"
+	"  --no-cache         no binary cache\n"
 	"  --dot, --json, --explain   plan output formats\n"
 	"  --stats            print the time spent loading recipes and planning\n"
 	"  -q, --quiet        print only errors\n";
@@ -109,7 +114,7 @@ splitabis(struct strv *sv, const char *list)
 enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
-	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS,
+	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_CACHE, O_NOCACHE,
 };
 
 static const struct option longopts[] = {
@@ -133,6 +138,8 @@ static const struct option longopts[] = {
 	{"explain", no_argument, NULL, O_EXPLAIN},
 	{"dependents", no_argument, NULL, O_DEPENDENTS},
 	{"stats", no_argument, NULL, O_STATS},
+	{"cache", required_argument, NULL, O_CACHE},
+	{"no-cache", no_argument, NULL, O_NOCACHE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -200,6 +207,11 @@ parseopts(struct cli *c, int argc, char **argv)
 		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;
 		case O_DEPENDENTS: c->dependents = 1; break;
 		case O_STATS: c->stats = 1; break;
+		case O_CACHE:
+			free(o->cache);
+			o->cache = bincache_isurl(optarg) ? xstrdup(optarg) : abspath(optarg);
+			break;
+		case O_NOCACHE: replace(&o->cache, NULL); break;
 		default: usage(NULL, NULL);
 		}
 	}
@@ -339,7 +351,7 @@ cmd_status(struct cli *c)
 	struct world w;
 	struct journal j;
 	char *path;
-	size_t counts[4] = {0};
+	size_t counts[4] = {0}, restored = 0;
 	const char *names[4] = {"done", "failed", "interrupted", "pending"};
 
 	plan_load(&w, &c->o, c->stats);
@@ -360,15 +372,19 @@ cmd_status(struct cli *c)
 		else if (s && s->ev == J_INTERRUPTED && !strcmp(s->key, n->key))
 			k = 2;
 		counts[k]++;
-		printf("%-12s %-24s", names[k], n->name);
+		int rest = k == 0 && s->step && !strcmp(s->step, "restore");
+		restored += rest;
+		printf("%-12s %-24s", rest ? "restored" : names[k], n->name);
 		if (k == 0 && s->secs > 0)
 			printf(" %.1f s", s->secs);
 		if ((k == 1 || k == 2) && s->step)
 			printf(" at step '%s'", s->step);
 		putchar('\n');
 	}
-	printf("%zu done, %zu failed, %zu interrupted, %zu pending\n", counts[0], counts[1], counts[2],
-		counts[3]);
+	printf("%zu done", counts[0]);
+	if (restored)
+		printf(" (%zu restored)", restored);
+	printf(", %zu failed, %zu interrupted, %zu pending\n", counts[1], counts[2], counts[3]);
 	if (j.path)
 		journal_close(&j);
 	free(path);
@@ -457,6 +473,59 @@ cmd_uninstall(struct cli *c)
 	return rc ? 1 : 0;
 }
 
+/* the binary cache's local dir, from the kept --cache; exits when there is none */
+static char *
+cachedir(const struct cli *c)
+{
+	struct bincache bc;
+	char *dir;
+
+	if (!c->o.cache)
+		fatal("no binary cache: build with --cache DIR or --cache URL first");
+	if (bincache_open(&bc, c->o.cache, c->o.state) < 0)
+		exit(1);
+	dir = xstrdup(bc.dir);
+	bincache_close(&bc);
+	return dir;
+}
+
+static int
+cmd_cache(struct cli *c)
+{
+	struct world w;
+	struct strv keys = {0};
+	unsigned long long bytes = 0;
+	char *dir, *to;
+	long n;
+
+	if (!c->args.n || (strcmp(c->args.v[0], "push") && strcmp(c->args.v[0], "gc")))
+		usage("cache needs 'push DIR' or 'gc [DIR]'", NULL);
+	if (!strcmp(c->args.v[0], "push") && c->args.n != 2)
+		usage("cache push needs a directory", NULL);
+	if (c->args.n > 2)
+		usage("cache takes at most one directory, not '%s'", c->args.v[2]);
+	plan_load(&w, &c->o, c->stats);
+	for (size_t i = 0; i < w.g.n; i++)
+		strvadd(&keys, w.g.nodes[i]->key);
+	dir = !strcmp(c->args.v[0], "gc") && c->args.n == 2 ? abspath(c->args.v[1]) : cachedir(c);
+	if (!strcmp(c->args.v[0], "push")) {
+		to = abspath(c->args.v[1]);
+		n = bincache_push(dir, to, &keys);
+		if (n >= 0 && !c->o.quiet)
+			fprintf(stderr, "%s: %ld entr%s copied to '%s'\n", argv0, n, n == 1 ? "y" : "ies", to);
+		free(to);
+	} else {
+		n = bincache_gc(dir, &keys, &bytes);
+		if (n >= 0 && !c->o.quiet)
+			fprintf(stderr, "%s: %ld file(s) removed from '%s' (%.1f MiB)\n", argv0, n, dir,
+				bytes / 1048576.0);
+	}
+	free(dir);
+	strvfree(&keys);
+	plan_release(&w);
+	return n < 0 ? 1 : 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*run)(struct cli *);
@@ -471,6 +540,7 @@ static const struct cmd {
 	{"log", cmd_log, 0, 0},
 	{"clean", cmd_clean, 1, 1},
 	{"uninstall", cmd_uninstall, 1, 1},
+	{"cache", cmd_cache, 1, 1},
 };
 
 int
@@ -531,6 +601,7 @@ main(int argc, char **argv)
 	free(c.o.patches);
 	free(c.o.layout);
 	free(c.o.fromstep);
+	free(c.o.cache);
 	strvfree(&c.o.abis);
 	strvfree(&c.o.srcover);
 	strvfree(&c.o.mirrors);

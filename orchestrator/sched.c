@@ -182,6 +182,7 @@ begin(struct sched *s, struct node *n, struct nrun *r)
 	s->nrun++;
 	r->t0 = nowns();
 	r->step = 0;
+	r->restored = 0;
 	strvfree(&r->steps);
 	if (s->j)
 		journal_start(s->j, n->name, n->key, n->own);

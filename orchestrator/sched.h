@@ -34,6 +34,8 @@ struct nrun {
 	int holds;              /* 1 while it holds a slot */
 	double prio;            /* the longest path from here to the end: ready nodes
 	                           with the highest start first */
+	int restored;           /* the runner restored its staging dir from a cache:
+	                           no step ran */
 };
 
 /* what a runner does for the scheduler; every call returns 0 or -1 */
