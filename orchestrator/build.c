@@ -21,6 +21,7 @@
 #include <uv.h>
 #include "bincache.h"
 #include "build.h"
+#include "ccwrap.h"
 #include "env.h"
 #include "extract.h"
 #include "fetch.h"
@@ -64,6 +65,7 @@ struct bctx {
 	struct mergectx mc;
 	enum jevent *prev;         /* each node's last journal event before this run */
 	struct bincache bc;        /* the binary cache; bc.dir NULL: none */
+	struct ccstats cc0;        /* ccache's counters at the start */
 };
 
 char *
@@ -266,6 +268,8 @@ stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 	}
 	mkdirs(home, 0755);
 	env_build(env, &in);
+	if (c->o->ccache)
+		ccwrap_env(env, c->o->state, step_chrooted(&c->sp, n));
 	strvfree(&sources);
 	free(src);
 	free(stage);
@@ -648,6 +652,9 @@ setup(struct bctx *c)
 	};
 	if (c->o->cache && bincache_open(&c->bc, c->o->cache, c->o->state) < 0)
 		return -1;
+	if (c->o->ccache && (ccwrap_setup(c->o->state, c->o->lfs != NULL) < 0 ||
+	    ccwrap_stats(c->o->state, &c->cc0) < 0))
+		return -1;
 	c->mc.root = c->o->root ? c->o->root : c->o->lfs ? c->o->lfs : "/";
 	c->mc.prof = c->prof;
 	c->mc.abis = c->g->abis;
@@ -689,6 +696,21 @@ teardown(struct bctx *c)
 	bincache_close(&c->bc);
 }
 
+/* what ccache did in this build */
+static void
+ccsummary(struct bctx *c)
+{
+	struct ccstats now;
+
+	if (ccwrap_stats(c->o->state, &now) < 0)
+		return;
+	unsigned long long h = now.hits - c->cc0.hits, m = now.misses - c->cc0.misses;
+	fprintf(stderr, "%s: ccache: %llu hit(s), %llu miss(es)", argv0, h, m);
+	if (h + m)
+		fprintf(stderr, ", %.0f%% hits", 100.0 * h / (h + m));
+	fputc('\n', stderr);
+}
+
 int
 build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, struct graph *g)
 {
@@ -725,6 +747,8 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	if (!c.s.signal && glue(&c) < 0)
 		failed++;
 	status_summary(&c.st);
+	if (o->ccache && !o->quiet)
+		ccsummary(&c);
 	if (c.s.signal)
 		rc = 128 + c.s.signal;
 	else if (failed)

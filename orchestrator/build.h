@@ -35,6 +35,7 @@ struct buildopts {
 	int join;             /* join the jobserver of a calling make, if any */
 	char *cache;          /* binary cache of built nodes: a dir or an http(s) url;
 	                         NULL: none (bincache.h) */
+	int ccache;           /* every compiler through ccache (ccwrap.h) */
 };
 
 /* text of the options that reach the build, for node keys */

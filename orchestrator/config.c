@@ -32,6 +32,8 @@ config_load(struct buildopts *o)
 		strvadd(&o->srcover, json_string_value(v));
 	json_array_foreach(json_object_get(c, "mirrors"), i, v)
 		strvadd(&o->mirrors, json_string_value(v));
+	if (json_is_boolean(v = json_object_get(c, "ccache")))
+		o->ccache = json_is_true(v);
 	if (json_is_string(v = json_object_get(c, "jobserver")))
 		o->jsmode = !strcmp(json_string_value(v), "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
 	json_decref(c);
@@ -64,6 +66,7 @@ config_save(const struct buildopts *o)
 	json_object_set_new(c, "layout", json_string(o->layout));
 	if (o->cache)
 		json_object_set_new(c, "cache", json_string(o->cache));
+	json_object_set_new(c, "ccache", json_boolean(o->ccache));
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));
 	json_object_set_new(c, "mirrors", config_strarray(&o->mirrors));

@@ -76,6 +76,7 @@ static const char usage_text[] =
 	"  --from-step STEP   restart failed nodes at STEP\n"
 	"  --cache DIR|URL    restore nodes from this binary cache, store built ones\n"
 	"  --no-cache         no binary cache\n"
+	"  --ccache           every compiler through ccache (--no-ccache: not)\n"
 	"  --dot, --json, --explain   plan output formats\n"
 	"  --stats            print the time spent loading recipes and planning\n"
 	"  -q, --quiet        print only errors\n";
@@ -115,6 +116,7 @@ enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
 	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_CACHE, O_NOCACHE,
+	O_CCACHE, O_NOCCACHE,
 };
 
 static const struct option longopts[] = {
@@ -140,6 +142,8 @@ static const struct option longopts[] = {
 	{"stats", no_argument, NULL, O_STATS},
 	{"cache", required_argument, NULL, O_CACHE},
 	{"no-cache", no_argument, NULL, O_NOCACHE},
+	{"ccache", no_argument, NULL, O_CCACHE},
+	{"no-ccache", no_argument, NULL, O_NOCCACHE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -212,6 +216,8 @@ parseopts(struct cli *c, int argc, char **argv)
 			o->cache = bincache_isurl(optarg) ? xstrdup(optarg) : abspath(optarg);
 			break;
 		case O_NOCACHE: replace(&o->cache, NULL); break;
+		case O_CCACHE: o->ccache = 1; break;
+		case O_NOCCACHE: o->ccache = 0; break;
 		default: usage(NULL, NULL);
 		}
 	}

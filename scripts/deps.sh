@@ -15,6 +15,8 @@ pkgs=(
 	patch git ca-certificates dpkg-dev jq debootstrap util-linux
 	# turning tag archives of some upstream projects into release trees
 	autoconf automake libtool autopoint
+	# mlfs build --ccache and --icecc
+	ccache icecc
 )
 
 if [ "${1:-}" = --print ]; then
