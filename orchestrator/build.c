@@ -22,6 +22,7 @@
 #include "bincache.h"
 #include "build.h"
 #include "ccwrap.h"
+#include "icecc.h"
 #include "env.h"
 #include "extract.h"
 #include "fetch.h"
@@ -66,6 +67,7 @@ struct bctx {
 	enum jevent *prev;         /* each node's last journal event before this run */
 	struct bincache bc;        /* the binary cache; bc.dir NULL: none */
 	struct ccstats cc0;        /* ccache's counters at the start */
+	int icecc;                 /* --icecc and the local daemon answers */
 };
 
 char *
@@ -270,6 +272,8 @@ stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 	env_build(env, &in);
 	if (c->o->ccache)
 		ccwrap_env(env, c->o->state, step_chrooted(&c->sp, n));
+	if (c->icecc && !n->r->nodistribute)
+		icecc_env(env, c->o->ccache);
 	strvfree(&sources);
 	free(src);
 	free(stage);
@@ -363,6 +367,10 @@ run_acquire(void *ctx)
 {
 	struct bctx *c = ctx;
 
+	/* with cluster slots in the pool, nodes (their configure, link, install
+	   and check steps run here) stay within the local -j */
+	if (c->icecc && c->o->iceccslots && c->s.nrun >= c->o->jobs)
+		return 0;
 	return js_try_acquire(c->js);
 }
 
@@ -642,8 +650,11 @@ setup(struct bctx *c)
 	if (c->js && !c->o->quiet)
 		fprintf(stderr, "%s: joining the jobserver of the calling make (%d slots)\n", argv0,
 			js_size(c->js));
+	/* host mode only: the LFS stages' toolchains exist on this machine alone */
+	if (c->o->icecc && !c->o->lfs)
+		c->icecc = icecc_probe();
 	if (!c->js)
-		c->js = js_create(c->o->jobs, c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
+		c->js = js_create(c->o->jobs + (c->icecc ? c->o->iceccslots : 0), c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
 		return -1;
 	c->sp = (struct stepper){

@@ -36,6 +36,8 @@ struct buildopts {
 	char *cache;          /* binary cache of built nodes: a dir or an http(s) url;
 	                         NULL: none (bincache.h) */
 	int ccache;           /* every compiler through ccache (ccwrap.h) */
+	int icecc;            /* compiles through icecream (icecc.h) */
+	int iceccslots;       /* jobserver slots the cluster adds to -j */
 };
 
 /* text of the options that reach the build, for node keys */

@@ -34,6 +34,10 @@ config_load(struct buildopts *o)
 		strvadd(&o->mirrors, json_string_value(v));
 	if (json_is_boolean(v = json_object_get(c, "ccache")))
 		o->ccache = json_is_true(v);
+	if (json_is_boolean(v = json_object_get(c, "icecc")))
+		o->icecc = json_is_true(v);
+	if (json_is_integer(v = json_object_get(c, "icecc_slots")))
+		o->iceccslots = (int)json_integer_value(v);
 	if (json_is_string(v = json_object_get(c, "jobserver")))
 		o->jsmode = !strcmp(json_string_value(v), "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
 	json_decref(c);
@@ -67,6 +71,8 @@ config_save(const struct buildopts *o)
 	if (o->cache)
 		json_object_set_new(c, "cache", json_string(o->cache));
 	json_object_set_new(c, "ccache", json_boolean(o->ccache));
+	json_object_set_new(c, "icecc", json_boolean(o->icecc));
+	json_object_set_new(c, "icecc_slots", json_integer(o->iceccslots));
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));
 	json_object_set_new(c, "mirrors", config_strarray(&o->mirrors));

@@ -77,6 +77,8 @@ static const char usage_text[] =
 	"  --cache DIR|URL    restore nodes from this binary cache, store built ones\n"
 	"  --no-cache         no binary cache\n"
 	"  --ccache           every compiler through ccache (--no-ccache: not)\n"
+	"  --icecc            compiles through an icecream cluster (--no-icecc: not)\n"
+	"  --icecc-slots N    jobserver slots the cluster adds to -j\n"
 	"  --dot, --json, --explain   plan output formats\n"
 	"  --stats            print the time spent loading recipes and planning\n"
 	"  -q, --quiet        print only errors\n";
@@ -116,7 +118,7 @@ enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
 	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_CACHE, O_NOCACHE,
-	O_CCACHE, O_NOCCACHE,
+	O_CCACHE, O_NOCCACHE, O_ICECC, O_NOICECC, O_ICECCSLOTS,
 };
 
 static const struct option longopts[] = {
@@ -144,6 +146,9 @@ static const struct option longopts[] = {
 	{"no-cache", no_argument, NULL, O_NOCACHE},
 	{"ccache", no_argument, NULL, O_CCACHE},
 	{"no-ccache", no_argument, NULL, O_NOCCACHE},
+	{"icecc", no_argument, NULL, O_ICECC},
+	{"no-icecc", no_argument, NULL, O_NOICECC},
+	{"icecc-slots", required_argument, NULL, O_ICECCSLOTS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -218,6 +223,9 @@ parseopts(struct cli *c, int argc, char **argv)
 		case O_NOCACHE: replace(&o->cache, NULL); break;
 		case O_CCACHE: o->ccache = 1; break;
 		case O_NOCCACHE: o->ccache = 0; break;
+		case O_ICECC: o->icecc = 1; break;
+		case O_NOICECC: o->icecc = 0; break;
+		case O_ICECCSLOTS: o->iceccslots = number(optarg, "--icecc-slots"); break;
 		default: usage(NULL, NULL);
 		}
 	}

@@ -15,7 +15,7 @@ static const char *const stages[NSTAGES] = {"cross", "temp", "chroot", "system"}
 
 static const char *const topkeys[] = {
 	"name", "version", "description", "stage", "order", "abis", "one_pass",
-	"deps_complete", "check_cross", "primary_first", "needs_run", "depends", "host_depends", "sources", "patches", "include", "env",
+	"deps_complete", "check_cross", "primary_first", "needs_run", "distribute", "depends", "host_depends", "sources", "patches", "include", "env",
 	"multilib", NULL,
 };
 static const char *const srckeys[] = {
@@ -416,6 +416,9 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 	rc |= jdoc_bool(d, "", o, "check_cross", &r->checkcross);
 	rc |= jdoc_bool(d, "", o, "primary_first", &r->primaryfirst);
 	rc |= jdoc_bool(d, "", o, "needs_run", &r->needsrun);
+	int distribute = 1;
+	rc |= jdoc_bool(d, "", o, "distribute", &distribute);
+	r->nodistribute = !distribute;
 	rc |= jdoc_strlist(d, "", o, "depends", 0, &r->depends);
 	rc |= jdoc_strlist(d, "", o, "host_depends", 0, &r->hostdepends);
 	rc |= parsesources(r, d, json_object_get(o, "sources"));

@@ -59,6 +59,7 @@ struct recipe {
 	int checkcross; /* its check step runs no target programs: run it for every ABI */
 	int primaryfirst; /* its other ABIs' nodes wait for its primary ABI's node */
 	int needsrun;   /* its build runs what it builds: only ABIs that run here */
+	int nodistribute; /* "distribute": false: its compiles stay local with --icecc */
 	struct strv depends;    /* "zlib" or "zlib:64" */
 	struct strv hostdepends; /* like depends, in host mode only: an LFS build has
 	                            them from an earlier stage (readline's ncurses) */
