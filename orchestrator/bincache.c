@@ -748,7 +748,10 @@ bincache_push(const char *from, const char *to, const struct strv *keys)
 	while ((de = readdir(d))) {
 		if (!indexname(de->d_name, key) || (keys && strvfind(keys, key) < 0))
 			continue;
-		if (exists(to) && bincache_verify(to, key) == 0)
+		char *there = entrypath(to, key, ".json");
+		int have = exists(there) && bincache_verify(to, key) == 0;
+		free(there);
+		if (have)
 			continue;
 		if (bincache_verify(from, key) < 0 || copyentry(from, to, key) < 0 ||
 		    bincache_verify(to, key) < 0) {

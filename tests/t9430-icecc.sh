@@ -131,6 +131,9 @@ test_expect_success 'mlfs build --icecc sends compiles to the remote daemons' '
 '
 
 [ -f remote.count ] && echo "# $(cat remote.count)"
+for f in local ice; do
+	[ -f $f.err ] && echo "# makespan, $f: $(sed -n "s/.* node(s) built in \([0-9.]* s\).*/\1/p" $f.err)"
+done
 
 test_expect_success 'the root is the local build'"'"'s, file by file' '
 	diff -r --no-dereference root.local root &&
