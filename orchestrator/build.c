@@ -653,6 +653,8 @@ setup(struct bctx *c)
 	/* host mode only: the LFS stages' toolchains exist on this machine alone */
 	if (c->o->icecc && !c->o->lfs)
 		c->icecc = icecc_probe();
+	else if (c->o->icecc)
+		warn("--icecc: an LFS build compiles locally (its toolchains exist here alone)");
 	if (!c->js)
 		c->js = js_create(c->o->jobs + (c->icecc ? c->o->iceccslots : 0), c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
