@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include "bincache.h"
 #include "hash.h"
+#include "os.h"
 #include "util.h"
 
 enum { FORMAT = 1 };
@@ -705,6 +706,36 @@ indexname(const char *name, char *key)
 	return goodkey(key);
 }
 
+/* copy the file from to the new file to, streaming; -1 with a message */
+static int
+copybytes(const char *from, const char *to)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+
+	if (in < 0)
+		return error("cannot read '%s':", from);
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+		error("cannot create '%s':", to);
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (writeall(out, buf, (size_t)n) < 0)
+			goto out;
+	if (n < 0)
+		error("cannot read '%s':", from);
+	else if (fsync(out) < 0)
+		error("cannot write '%s':", to);
+	else
+		rc = 0;
+out:
+	close(in);
+	if (out >= 0 && close(out) < 0 && rc == 0)
+		rc = error("cannot write '%s':", to);
+	return rc;
+}
+
 static int
 copyentry(const char *from, const char *to, const char *key)
 {
@@ -714,7 +745,7 @@ copyentry(const char *from, const char *to, const char *key)
 	char *tmpi = xasprintf("%s/.tmp-%s-%ld.json", to, key, (long)getpid());
 	int rc = -1;
 
-	if (copyfile(fa, tmpa) == 0 && copyfile(fi, tmpi) == 0 && rename(tmpa, ta) == 0 &&
+	if (copybytes(fa, tmpa) == 0 && copybytes(fi, tmpi) == 0 && rename(tmpa, ta) == 0 &&
 	    rename(tmpi, ti) == 0)
 		rc = 0;
 	else

@@ -41,6 +41,7 @@
 #include "unpack.h"
 #include "util.h"
 #include "vcs.h"
+#include "workq.h"
 
 enum { KILL_GRACE_MS = 10000 };
 
@@ -68,6 +69,20 @@ struct bctx {
 	struct bincache bc;        /* the binary cache; bc.dir NULL: none */
 	struct ccstats cc0;        /* ccache's counters at the start */
 	int icecc;                 /* --icecc and the local daemon answers */
+	struct workq unpackq;      /* unpacks, off the loop, -j at once */
+	struct workq mergeq;       /* merges and the glue, off the loop, one at a time */
+	struct workq trashq;       /* trees of merged nodes on their way out */
+	_Atomic int cancel;        /* set by a signal: queued unpacks do nothing */
+};
+
+/* a node's work off the loop */
+struct nodework {
+	struct work w;             /* first: a struct work * is a struct nodework * */
+	struct bctx *c;
+	struct node *n;
+	struct strv *steps;        /* unpack: the scheduler's list to fill */
+	int resume;                /* unpack: keep the build tree, empty the staging dir */
+	int rc;
 };
 
 char *
@@ -144,13 +159,12 @@ planstep(struct bctx *c, struct node *n, struct strv *steps)
 }
 
 /* --from-step: keep the build tree of a node that failed and skip the steps
-   before STEP; 1 when it applies, 0 when the node unpacks afresh, -1 on error */
-static int unpacknode(struct bctx *c, struct node *n, struct strv *steps);
-
+   before STEP; 1 when it applies (steps filled), 0 when the node unpacks
+   afresh, -1 on error */
 static int
 resume(struct bctx *c, struct node *n, struct strv *steps)
 {
-	char *src = state_srcdir(c->o->state, n->name), *stage = state_stagedir(c->o->state, n->name);
+	char *src = state_srcdir(c->o->state, n->name);
 	enum jevent ev = c->prev[n->index];
 	long at;
 	int rc = 0;
@@ -167,14 +181,10 @@ resume(struct bctx *c, struct node *n, struct strv *steps)
 		free(steps->v[i]);
 	memmove(steps->v, steps->v + at, (steps->n - at + 1) * sizeof(*steps->v));
 	steps->n -= at;
-	if (rmtree(stage) < 0 || mkdirs(stage, 0755) < 0)
-		rc = -1;
-	else
-		rc = 1;
+	rc = 1;
 	logline(c, n, "restarting at step '%s' in the kept build tree", c->o->fromstep);
 out:
 	free(src);
-	free(stage);
 	return rc;
 }
 
@@ -200,53 +210,84 @@ restore(struct bctx *c, struct node *n)
 	return r == 1;
 }
 
-static int
-run_begin(void *ctx, struct node *n, struct strv *steps)
+/* in a worker: a fresh source tree and staging dir (or, resuming, a fresh
+   staging dir only); messages go to the node's log */
+static void
+unpack_run(struct work *w)
 {
-	struct bctx *c = ctx;
-	int r;
+	struct nodework *nw = (struct nodework *)w;
+	const struct buildopts *o = nw->c->o;
+	const char *node = nw->n->name;
+	char *src = state_srcdir(o->state, node), *stage = state_stagedir(o->state, node);
+	char *top = state_path(o->state, "build", node, ""), *log = state_logpath(o->state, node);
+	FILE *f = fopen(log, "a");
 
-	if (c->bc.dir && restore(c, n))
-		return 0;
-	r = resume(c, n, steps);
-
-	if (r != 0)
-		return r < 0 ? -1 : 0;
-	strvfree(steps);
-	return unpacknode(c, n, steps);
-}
-
-/* a fresh source tree and staging dir, then the steps */
-static int
-unpacknode(struct bctx *c, struct node *n, struct strv *steps)
-{
-	char *src = state_srcdir(c->o->state, n->name), *stage = state_stagedir(c->o->state, n->name);
-	char *top = state_path(c->o->state, "build", n->name, "");
-	char *log = state_logpath(c->o->state, n->name);
-	int rc = 0;
-	int fd;
-
-	mkparent(log);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		dprintf(fd, "mlfs: %s (%s %s, stage %s)\n", n->name, n->r->name, n->r->version,
-			stage_name(n->r->stage));
-		close(fd);
-	}
-	if (state_discard(c->o->state, top) < 0 || state_discard(c->o->state, stage) < 0 || mkdirs(src, 0755) < 0 ||
-	    mkdirs(stage, 0755) < 0)
-		rc = -1;
-	else if (unpack_node(c->o, &c->fetched, n, src) < 0)
-		rc = -1;
-	if (rc == 0)
-		planstep(c, n, steps);
-	else
-		logline(c, n, "%s", "unpacking the sources failed");
+	msgto(f);
+	if (nw->c->cancel)
+		nw->rc = -1;
+	else if (nw->resume)
+		nw->rc = rmtree(stage) < 0 || mkdirs(stage, 0755) < 0 ? -1 : 0;
+	else if (state_discard(o->state, top) < 0 || state_discard(o->state, stage) < 0 ||
+	    mkdirs(src, 0755) < 0 || mkdirs(stage, 0755) < 0 ||
+	    unpack_node(o, &nw->c->fetched, nw->n, src) < 0)
+		nw->rc = -1;
+	msgto(NULL);
+	if (f)
+		fclose(f);
 	free(src);
 	free(stage);
 	free(top);
 	free(log);
-	return rc;
+}
+
+/* on the loop: the steps, then the scheduler goes on */
+static void
+unpack_done(struct work *w)
+{
+	struct nodework *nw = (struct nodework *)w;
+	struct bctx *c = nw->c;
+
+	if (nw->rc == 0 && !nw->resume)
+		planstep(c, nw->n, nw->steps);
+	else if (nw->rc < 0 && !c->cancel)
+		logline(c, nw->n, "%s", "unpacking the sources failed");
+	sched_begun(&c->s, nw->n, nw->rc);
+	free(nw);
+}
+
+/* a fresh log, then the unpack off the loop */
+static int
+run_begin(void *ctx, struct node *n, struct strv *steps)
+{
+	struct bctx *c = ctx;
+	struct nodework *nw;
+	int r;
+
+	if (c->bc.dir && restore(c, n)) {
+		strvfree(steps);
+		return 0;
+	}
+	r = resume(c, n, steps);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		char *log = state_logpath(c->o->state, n->name);
+		int fd;
+		strvfree(steps);
+		mkparent(log);
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dprintf(fd, "mlfs: %s (%s %s, stage %s)\n", n->name, n->r->name, n->r->version,
+				stage_name(n->r->stage));
+			close(fd);
+		}
+		free(log);
+	}
+	nw = xcalloc(1, sizeof(*nw));
+	*nw = (struct nodework){.w = {.run = unpack_run, .done = unpack_done}, .c = c, .n = n,
+		.steps = steps, .resume = r == 1};
+	workq_push(&c->unpackq, &nw->w);
+	return 1;
 }
 
 static void
@@ -311,55 +352,86 @@ step_done(void *ctx, struct node *n, int status)
 
 static int glue(struct bctx *c);
 
+/* in a worker: the merge and the glue; their messages go to the node's log,
+   which a failure report shows */
+static void
+merge_run(struct work *w)
+{
+	struct nodework *nw = (struct nodework *)w;
+	struct bctx *c = nw->c;
+	char *stage = state_stagedir(c->o->state, nw->n->name);
+	char *log = state_logpath(c->o->state, nw->n->name);
+	FILE *f = fopen(log, "a");
+
+	if (f)
+		fprintf(f, "mlfs: --- merge of '%s' into '%s'\n", nw->n->name, c->mc.root);
+	msgto(f);
+	nw->rc = merge_node(&c->mc, nw->n->r, nw->n->abi->name, stage);
+	/* the loader links as soon as a glibc brings a loader: the next nodes
+	   (the chroot stage) run programs that request it */
+	if (nw->rc == 0)
+		nw->rc = glue(c);
+	/* a failed store is a warning in the node's log: the node is merged */
+	if (nw->rc == 0 && c->bc.dir && !((struct nrun *)nw->n->data)->restored &&
+	    bincache_put(&c->bc, nw->n->name, nw->n->key, stage) < 0)
+		warn("'%s' was not stored in the binary cache '%s'", nw->n->name, c->bc.dir);
+	msgto(NULL);
+	if (f)
+		fclose(f);
+	free(log);
+	free(stage);
+}
+
+static void
+merge_done(struct work *w)
+{
+	struct nodework *nw = (struct nodework *)w;
+
+	sched_merged(&nw->c->s, nw->n, nw->rc);
+	free(nw);
+}
+
 static int
 run_finish(void *ctx, struct node *n)
 {
 	struct bctx *c = ctx;
-	char *stage = state_stagedir(c->o->state, n->name);
-	int rc;
+	struct nodework *nw = xcalloc(1, sizeof(*nw));
 
-	char *log = state_logpath(c->o->state, n->name);
-	int fd = open(log, O_WRONLY | O_APPEND | O_CLOEXEC), saved = -1;
+	*nw = (struct nodework){.w = {.run = merge_run, .done = merge_done}, .c = c, .n = n};
+	workq_push(&c->mergeq, &nw->w);
+	return 1;
+}
 
-	/* the merge's messages go to the node's log, which a failure report shows */
-	fflush(stderr);
-	if (fd >= 0) {
-		dprintf(fd, "mlfs: --- merge of '%s' into '%s'\n", n->name, c->mc.root);
-		saved = dup(2);
-		dup2(fd, 2);
-	}
-	rc = merge_node(&c->mc, n->r, n->abi->name, stage);
-	/* the loader links as soon as a glibc brings a loader: the next nodes
-	   (the chroot stage) run programs that request it */
-	if (rc == 0)
-		rc = glue(c);
-	fflush(stderr);
-	if (saved >= 0) {
-		dup2(saved, 2);
-		close(saved);
-	}
-	if (fd >= 0)
-		close(fd);
-	if (rc == 0 && c->bc.dir && !((struct nrun *)n->data)->restored &&
-	    bincache_put(&c->bc, n->name, n->key, stage) < 0)
-		warn("'%s' was not stored in the binary cache '%s'", n->name, c->bc.dir);
-	free(log);
+/* in a worker: the merged node's trees go to the trash */
+static void
+trash_run(struct work *w)
+{
+	struct nodework *nw = (struct nodework *)w;
+	const struct buildopts *o = nw->c->o;
+	char *stage = state_stagedir(o->state, nw->n->name);
+	char *top = state_path(o->state, "build", nw->n->name, "");
+
+	state_discard(o->state, stage);
+	if (!o->keepbuild)
+		state_discard(o->state, top);
 	free(stage);
-	return rc;
+	free(top);
+}
+
+static void
+trash_done(struct work *w)
+{
+	free(w);
 }
 
 static void
 run_after(void *ctx, struct node *n)
 {
 	struct bctx *c = ctx;
-	char *stage = state_stagedir(c->o->state, n->name);
-	char *top = state_path(c->o->state, "build", n->name, "");
+	struct nodework *nw = xcalloc(1, sizeof(*nw));
 
-	state_discard(c->o->state, stage);
-	if (!c->o->keepbuild)
-		state_discard(c->o->state, top);
-	free(stage);
-	free(top);
+	*nw = (struct nodework){.w = {.run = trash_run, .done = trash_done}, .c = c, .n = n};
+	workq_push(&c->trashq, &nw->w);
 }
 
 static int
@@ -372,6 +444,20 @@ run_acquire(void *ctx)
 	if (c->icecc && c->o->iceccslots && c->s.nrun >= c->o->jobs)
 		return 0;
 	return js_try_acquire(c->js);
+}
+
+/* watch the pool only while a ready node waits for a slot */
+static void token_cb(void *arg);
+
+static void
+run_slotwait(void *ctx, int waiting)
+{
+	struct bctx *c = ctx;
+
+	if (waiting)
+		js_watch(c->js, c->loop, token_cb, c);
+	else
+		js_unwatch(c->js);
 }
 
 static void
@@ -456,6 +542,7 @@ signal_cb(uv_signal_t *h, int sig)
 		step_killall(&c->sp, SIGKILL);
 		return;
 	}
+	c->cancel = 1;
 	status_clear(&c->st);
 	warn("interrupted by signal %d: stopping %d running node(s)", sig, c->s.nrun);
 	sched_interrupt(&c->s, sig);
@@ -491,7 +578,7 @@ fetch_progress_cb(void *arg, const char *name, curl_off_t now, curl_off_t total)
 	fflush(stderr);
 }
 
-/* fetch every URL source of the marked nodes into the cache */
+/* fetch every URL source of the nodes that run into the cache */
 static int
 fetchall(struct bctx *c)
 {
@@ -502,7 +589,7 @@ fetchall(struct bctx *c)
 
 	for (size_t i = 0; i < c->g->n; i++) {
 		struct node *nd = c->g->nodes[i];
-		if (!nd->mark)
+		if (!nd->run)
 			continue;
 		for (size_t k = 0; k < nd->r->nsources; k++) {
 			const struct source *s = &nd->r->sources[k];
@@ -634,6 +721,14 @@ setup(struct bctx *c)
 	int rc = 0;
 
 
+	/* the unpacks, a merge and the trash run in libuv's thread pool: room
+	   for all of them (read at its first use) */
+	if (!getenv("UV_THREADPOOL_SIZE")) {
+		char n[16];
+		snprintf(n, sizeof(n), "%d", c->o->jobs + 2 < 4 ? 4 : c->o->jobs + 2 > 128 ? 128 :
+			c->o->jobs + 2);
+		setenv("UV_THREADPOOL_SIZE", n, 1);
+	}
 	c->loop = uv_default_loop();
 	state_reap(c->o->state);
 	state_emptytrash(c->o->state);
@@ -659,6 +754,9 @@ setup(struct bctx *c)
 		c->js = js_create(c->o->jobs + (c->icecc ? c->o->iceccslots : 0), c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
 		return -1;
+	workq_init(&c->unpackq, c->loop, c->o->jobs);
+	workq_init(&c->mergeq, c->loop, 1);
+	workq_init(&c->trashq, c->loop, 1);
 	c->sp = (struct stepper){
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
@@ -674,7 +772,7 @@ setup(struct bctx *c)
 	c->run = (struct runner){
 		.ctx = c, .begin = run_begin, .start = run_start, .finish = run_finish,
 		.after = run_after, .killall = run_killall, .acquire = run_acquire,
-		.release = run_release, .progress = run_progress, .weight = run_weight,
+		.release = run_release, .slotwait = run_slotwait, .progress = run_progress, .weight = run_weight,
 	};
 	uv_timer_init(c->loop, &c->killtimer);
 	c->killtimer.data = c;
@@ -707,6 +805,7 @@ teardown(struct bctx *c)
 	strvfree(&c->whynot);
 	strvfree(&c->fetched);
 	bincache_close(&c->bc);
+	free(c->prev);
 }
 
 /* what ccache did in this build */
@@ -745,7 +844,6 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	}
 	sched_init(&c.s, g, &c.j, &c.run, o->jobs, o->keep);
 	status_init(&c.st, c.loop, &c.s, o->quiet);
-	js_watch(c.js, c.loop, token_cb, &c);
 	sched_pump(&c.s);
 	while (!sched_finished(&c.s)) {
 		if (uv_run(c.loop, UV_RUN_ONCE) == 0 && !sched_finished(&c.s) && !c.sp.jobs) {
@@ -762,13 +860,14 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	status_summary(&c.st);
 	if (o->ccache && !o->quiet)
 		ccsummary(&c);
+	if (c.s.jfail)
+		error("the journal '%s' could not be written: the build stopped", c.j.path);
 	if (c.s.signal)
 		rc = 128 + c.s.signal;
-	else if (failed)
+	else if (failed || c.s.jfail)
 		rc = 1;
 	sched_release(&c.s);
 	teardown(&c);
-	free(c.prev);
 	return rc;
 }
 

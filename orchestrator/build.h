@@ -42,12 +42,12 @@ struct buildopts {
 
 /* text of the options that reach the build, for node keys */
 char *build_keyopts(const struct buildopts *o);
-/* fetch and verify the sources of the marked nodes of g; 0 or 1 */
+/* fetch and verify the sources of the nodes of g that run (node.run); 0 or 1 */
 int build_fetch(const struct buildopts *o, struct graph *g);
 /* remove package pkg's files from the root and forget its nodes; -1 on error */
 int build_uninstall(const struct buildopts *o, struct profiles *p, struct graph *g,
 	const char *pkg);
-/* build the marked nodes of g (mark = 1); the rest must be done already;
+/* build the nodes of g that run (node.run); the rest must be done already;
    returns the exit status: 0, 1 (a failure) or 128+signal */
 int build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs,
 	struct graph *g);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "ccwrap.h"
+#include "os.h"
 #include "util.h"
 
 /* the machine's ccache, or NULL */
@@ -28,6 +29,21 @@ findccache(void)
 	}
 	free(dirs);
 	return found;
+}
+
+/* copy the file from to to with mode 0755; -1 with a message */
+static int
+copyexec(const char *from, const char *to)
+{
+	size_t len;
+	char *data = readfile(from, &len);
+	int rc;
+
+	if (!data)
+		return error("cannot read '%s':", from);
+	rc = writefile(to, data, len, 0755);
+	free(data);
+	return rc;
 }
 
 /* copy ccache, its libraries and the loader into host/; -1 with a message */
@@ -50,7 +66,7 @@ bundle(const char *ccache, const char *host)
 		const char *base = strrchr(lib, '/') + 1;
 		char *to = arrow ? pathjoin(host, base) : pathjoin(host, "ld.so");
 		loader |= !arrow;
-		rc = copyfile(lib, to);
+		rc = copyexec(lib, to);
 		free(to);
 	}
 	if (pclose(f) != 0 && rc == 0)
@@ -59,7 +75,7 @@ bundle(const char *ccache, const char *host)
 		rc = error("ldd names no loader for '%s'", ccache);
 	if (rc == 0) {
 		char *to = pathjoin(host, "ccache");
-		rc = copyfile(ccache, to);
+		rc = copyexec(ccache, to);
 		free(to);
 	}
 	return rc;

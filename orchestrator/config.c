@@ -8,39 +8,82 @@
 #include <string.h>
 #include "build.h"
 #include "config.h"
+#include "jdoc.h"
 #include "util.h"
 
-void
+/* every kept --source is PKG=DIR */
+static int
+checksources(const struct jdoc *d, const struct strv *sv)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < sv->n; i++) {
+		const char *eq = strchr(sv->v[i], '=');
+		if (!eq || eq == sv->v[i] || !eq[1]) {
+			char *el = jpath_index("sources", i);
+			rc = jdoc_error(d, el, "'%s' must be PKG=DIR, not '%s'", el, sv->v[i]);
+			free(el);
+		}
+	}
+	return rc;
+}
+
+int
 config_load(struct buildopts *o)
 {
-	char *path = xasprintf("%s/config.json", o->state);
-	json_t *c = json_load_file(path, 0, NULL), *v;
-	const char *keys[] = {"root", "lfs", "recipes", "profiles", "patches", "layout", "cache"};
+	static const char *const keys[] = {"root", "lfs", "recipes", "profiles", "patches",
+		"layout", "cache", "abis", "sources", "mirrors", "jobserver", "ccache", "icecc",
+		"icecc_slots", NULL};
 	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout,
 		&o->cache};
-	size_t i;
+	char *path = xasprintf("%s/config.json", o->state);
+	const char *v, *js = NULL;
+	struct jdoc d = {0};
+	int rc = 0;
 
+	if (!exists(path)) {
+		free(path);
+		return 0;
+	}
+	if (jdoc_load(&d, path) < 0) {
+		free(path);
+		return -1;
+	}
 	free(path);
-	if (!c)
-		return;
-	for (size_t k = 0; k < 7; k++)
-		if (json_is_string(v = json_object_get(c, keys[k])))
-			*slots[k] = xstrdup(json_string_value(v));
-	json_array_foreach(json_object_get(c, "abis"), i, v)
-		strvadd(&o->abis, json_string_value(v));
-	json_array_foreach(json_object_get(c, "sources"), i, v)
-		strvadd(&o->srcover, json_string_value(v));
-	json_array_foreach(json_object_get(c, "mirrors"), i, v)
-		strvadd(&o->mirrors, json_string_value(v));
-	if (json_is_boolean(v = json_object_get(c, "ccache")))
-		o->ccache = json_is_true(v);
-	if (json_is_boolean(v = json_object_get(c, "icecc")))
-		o->icecc = json_is_true(v);
-	if (json_is_integer(v = json_object_get(c, "icecc_slots")))
-		o->iceccslots = (int)json_integer_value(v);
-	if (json_is_string(v = json_object_get(c, "jobserver")))
-		o->jsmode = !strcmp(json_string_value(v), "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
-	json_decref(c);
+	if (!json_is_object(d.root)) {
+		rc = jdoc_error(&d, "", "the kept options must be a JSON object");
+		goto out;
+	}
+	rc = jdoc_keys(&d, "", d.root, keys);
+	for (size_t k = 0; k < 7; k++) {
+		if (jdoc_str(&d, "", d.root, keys[k], 0, &v) < 0)
+			rc = -1;
+		else if (v)
+			*slots[k] = xstrdup(v);
+	}
+	if (jdoc_strlist(&d, "", d.root, "abis", 0, &o->abis) < 0 ||
+	    jdoc_strlist(&d, "", d.root, "sources", 0, &o->srcover) < 0 ||
+	    checksources(&d, &o->srcover) < 0 ||
+	    jdoc_strlist(&d, "", d.root, "mirrors", 0, &o->mirrors) < 0)
+		rc = -1;
+	if (jdoc_str(&d, "", d.root, "jobserver", 0, &js) < 0)
+		rc = -1;
+	else if (js && strcmp(js, "pipe") && strcmp(js, "fifo"))
+		rc = jdoc_error(&d, "jobserver", "key 'jobserver' must be pipe or fifo, not '%s'", js);
+	else if (js)
+		o->jsmode = !strcmp(js, "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
+	if (jdoc_bool(&d, "", d.root, "ccache", &o->ccache) < 0 ||
+	    jdoc_bool(&d, "", d.root, "icecc", &o->icecc) < 0)
+		rc = -1;
+	json_t *slots_v = json_object_get(d.root, "icecc_slots");
+	if (slots_v && (!json_is_integer(slots_v) || json_integer_value(slots_v) < 0 ||
+	    json_integer_value(slots_v) > 4096))
+		rc = jdoc_error(&d, "icecc_slots", "key 'icecc_slots' must be a number from 0 to 4096");
+	else if (slots_v)
+		o->iceccslots = (int)json_integer_value(slots_v);
+out:
+	jdoc_release(&d);
+	return rc;
 }
 
 json_t *

@@ -9,8 +9,9 @@
 struct buildopts;
 struct strv;
 
-/* fill o's unset options from $state/config.json (o->state set) */
-void config_load(struct buildopts *o);
+/* fill o's unset options from $state/config.json (o->state set; none there:
+   nothing); checked like a recipe: -1 after errors naming file, line and key */
+int config_load(struct buildopts *o);
 /* keep o's options in $state/config.json; -1 with a message */
 int config_save(const struct buildopts *o);
 /* sv as a JSON array of strings; caller decrefs */

@@ -1,4 +1,4 @@
-/* env: the environment of a build step, built from nothing (DESIGN §5) */
+/* env: the environment of a build step, built from nothing (ARCHITECTURE.md, "Where steps run") */
 #ifndef MLFS_ENV_H
 #define MLFS_ENV_H
 

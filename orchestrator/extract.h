@@ -1,6 +1,6 @@
 /* extract: unpack an archive (tar with any compression, zip, cpio, ...) with
    libarchive into a fresh directory, refusing anything that could write or
-   point outside it (DESIGN §7) */
+   point outside it (see unpack.h) */
 #ifndef MLFS_EXTRACT_H
 #define MLFS_EXTRACT_H
 

@@ -1,5 +1,5 @@
 /* fetch: parallel downloads (libcurl multi on the libuv loop) into a
-   content-addressed cache, verified before use (DESIGN §7)
+   content-addressed cache, verified before use (ARCHITECTURE.md, "Data model")
 
    The cache directory holds:
      <cache>/<alg>/<hexsum>      every verified file, once, named by its checksum

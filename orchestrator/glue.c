@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,23 @@ gluerel(const char *dir, const char *to)
 	return b.s;
 }
 
+/* the temps a killed mlfs left beside full (writefile's full.tmp.PID,
+   replacelink's full.mlfs-new): the glue is written again in full, so they go */
+static void
+cleanstale(const char *full)
+{
+	char *pat = xasprintf("%s.tmp.[0-9]*", full), *link = xasprintf("%s.mlfs-new", full);
+	glob_t gl;
+
+	if (glob(pat, GLOB_NOSORT, NULL, &gl) == 0)
+		for (size_t i = 0; i < gl.gl_pathc; i++)
+			unlink(gl.gl_pathv[i]);
+	globfree(&gl);
+	unlink(link);
+	free(link);
+	free(pat);
+}
+
 /* write text to path in the root (atomically, only when it changed) */
 static int
 put(const struct gluectx *g, const char *path, const char *text, int mode)
@@ -70,6 +88,7 @@ put(const struct gluectx *g, const char *path, const char *text, int mode)
 	struct stat st;
 	int rc = 0;
 
+	cleanstale(full);
 	cur = readfile(full, &len);
 	if (cur && len == strlen(text) && !memcmp(cur, text, len) && stat(full, &st) == 0 &&
 	    (int)(st.st_mode & 07777) == mode)
@@ -96,6 +115,7 @@ mklink(const struct gluectx *g, const char *path, const char *target)
 	ssize_t n;
 	int rc = 0;
 
+	cleanstale(full);
 	if (lstat(full, &st) == 0) {
 		if (!S_ISLNK(st.st_mode)) {
 			rc = error("'%s' should be a symlink to '%s' but is not one", full, target);
@@ -359,17 +379,4 @@ glue_write(const struct gluectx *g)
 	if (cargo(g) < 0)
 		rc = -1;
 	return rc;
-}
-
-char *
-glue_rtldlist(const struct profiles *p, const struct strv *abis)
-{
-	struct buf b = {0};
-
-	for (size_t i = 0; i < p->n; i++)
-		if (strvfind(abis, p->abis[i].name) >= 0)
-			bufprintf(&b, "%s%s", b.n ? " " : "", p->abis[i].loader);
-	if (!b.s)
-		b.s = xstrdup("");
-	return b.s;
 }

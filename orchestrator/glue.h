@@ -36,9 +36,6 @@ struct gluectx {
 
 /* write every glue file into the root; -1 after printing errors */
 int glue_write(const struct gluectx *g);
-/* the loaders of the requested ABIs separated by spaces, for ldd's RTLDLIST;
-   caller frees */
-char *glue_rtldlist(const struct profiles *p, const struct strv *abis);
 /* a relative symlink target from directory dir to path to ("/lib64",
    "/usr/lib/x" gives "../usr/lib/x"); caller frees */
 char *gluerel(const char *dir, const char *to);

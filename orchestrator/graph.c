@@ -1,5 +1,5 @@
 /*
- * Nodes are (recipe, ABI) pairs. Edges, from DESIGN §4:
+ * Nodes are (recipe, ABI) pairs. Edges (ARCHITECTURE.md, "Data model"):
  *  - "depends": ["zlib"] makes openssl:32 wait for zlib:32, or for zlib on the
  *    primary ABI when zlib is not built for 32; "zlib:64" pins the ABI; a
  *    one-pass recipe (multilib gcc) waits for every ABI of its dependencies;
@@ -210,9 +210,9 @@ primaryfirst(struct node *n, const struct gidx *x, const char *primary)
 static int
 visit(struct graph *g, struct node *n, struct node **stack, size_t depth)
 {
-	if (n->mark == 2)
+	if (n->walk == 2)
 		return 0;
-	if (n->mark == 1) {
+	if (n->walk == 1) {
 		struct buf b = {0};
 		size_t i = 0;
 		while (stack[i] != n)
@@ -224,12 +224,12 @@ visit(struct graph *g, struct node *n, struct node **stack, size_t depth)
 		buffree(&b);
 		return -1;
 	}
-	n->mark = 1;
+	n->walk = 1;
 	stack[depth] = n;
 	for (size_t i = 0; i < n->ndeps; i++)
 		if (visit(g, n->deps[i], stack, depth + 1) < 0)
 			return -1;
-	n->mark = 2;
+	n->walk = 2;
 	n->index = g->n;
 	g->nodes[g->n++] = n;
 	return 0;
@@ -274,7 +274,7 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 	free(stack);
 	for (size_t i = 0; i < x.nall; i++) {
 		struct node *n = x.all[i];
-		n->mark = 0;
+		n->walk = 0;
 		for (size_t j = 0; j < n->ndeps; j++)
 			addptr(&n->deps[j]->users, &n->deps[j]->nusers, n);
 	}
@@ -335,51 +335,39 @@ graph_select(struct graph *g, const char *spec)
 			continue;
 		if (colon && strcmp(colon + 1, n->abi->name))
 			continue;
-		n->mark = 1;
+		n->sel = SEL_FORCE;
 		found = 1;
 	}
 	return found ? 0 : error("no node matches '%s'", spec);
 }
 
 void
-graph_mark_users(struct graph *g)
+graph_select_users(struct graph *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
 		struct node *n = g->nodes[i];
-		for (size_t j = 0; j < n->ndeps && !n->mark; j++)
-			if (n->deps[j]->mark)
-				n->mark = 1;
+		for (size_t j = 0; j < n->ndeps && !n->sel; j++)
+			if (n->deps[j]->sel)
+				n->sel = SEL_FORCE;
 	}
 }
 
 void
-graph_mark_deps(struct graph *g, int value)
+graph_select_deps(struct graph *g, enum nsel sel)
 {
 	for (size_t i = g->n; i-- > 0;) {
 		struct node *n = g->nodes[i];
-		for (size_t j = 0; j < n->ndeps && n->mark; j++)
-			if (!n->deps[j]->mark)
-				n->deps[j]->mark = value;
+		for (size_t j = 0; j < n->ndeps && n->sel; j++)
+			if (!n->deps[j]->sel)
+				n->deps[j]->sel = sel;
 	}
 }
 
 void
-graph_unmark(struct graph *g)
+graph_unselect(struct graph *g)
 {
 	for (size_t i = 0; i < g->n; i++)
-		g->nodes[i]->mark = 0;
-}
-
-void
-graph_print(const struct graph *g, FILE *f)
-{
-	for (size_t i = 0; i < g->n; i++) {
-		struct node *n = g->nodes[i];
-		fprintf(f, "%s", n->name);
-		for (size_t j = 0; j < n->ndeps; j++)
-			fprintf(f, "%s%s", j ? " " : "  <- ", n->deps[j]->name);
-		fputc('\n', f);
-	}
+		g->nodes[i]->sel = SEL_NONE;
 }
 
 void

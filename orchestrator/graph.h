@@ -1,4 +1,4 @@
-/* graph: (recipe, ABI) nodes, their dependencies (DESIGN §4), order and keys */
+/* graph: (recipe, ABI) nodes, their dependencies (ARCHITECTURE.md, "Data model"), order and keys */
 #ifndef MLFS_GRAPH_H
 #define MLFS_GRAPH_H
 
@@ -12,6 +12,13 @@ struct profiles;
 struct recipe;
 struct recipeset;
 
+/* why a node is part of what a command works on */
+enum nsel {
+	SEL_NONE,    /* not part of it */
+	SEL_FORCE,   /* runs whatever the journal says (rebuild PKG, --dependents) */
+	SEL_SCOPE,   /* in scope (build PKG and what it needs): runs when not done */
+};
+
 struct node {
 	char *name;            /* "gmp:32"; owned */
 	struct recipe *r;      /* borrowed from the recipe set */
@@ -23,7 +30,9 @@ struct node {
 	size_t index;          /* position in topological order */
 	char key[HASH_HEXMAX]; /* signature: recipe, profile, layout, options, deps' keys */
 	char own[HASH_HEXMAX]; /* the same without the dependencies: what changed? */
-	int mark;              /* scratch for walks */
+	enum nsel sel;         /* whether a command works on it (graph_select...) */
+	int run;               /* 1: it runs in this build (plan_decide, fetch) */
+	int walk;              /* graph_build's depth-first walk: 1 on the stack, 2 placed */
 	void *data;            /* the scheduler's per-node state */
 };
 
@@ -50,17 +59,15 @@ int graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p,
 void graph_keys(struct graph *g, const struct profiles *p, const char *opts);
 /* the node called name ("gmp:32"), or NULL; borrowed */
 struct node *graph_get(const struct graph *g, const char *name);
-/* mark (mark = 1) the nodes selected by spec: "gmp" (every ABI) or "gmp:32";
+/* select (SEL_FORCE) the nodes spec names: "gmp" (every ABI) or "gmp:32";
    -1 with a message when nothing matches */
 int graph_select(struct graph *g, const char *spec);
-/* mark (with value) every dependency, direct or not, of the marked nodes */
-void graph_mark_deps(struct graph *g, int value);
-/* mark every node that depends on a marked one */
-void graph_mark_users(struct graph *g);
-/* clear every mark */
-void graph_unmark(struct graph *g);
-/* print the order, one node a line */
-void graph_print(const struct graph *g, FILE *f);
+/* select as sel every unselected dependency, direct or not, of the selected nodes */
+void graph_select_deps(struct graph *g, enum nsel sel);
+/* select (SEL_FORCE) every node that depends on a selected one */
+void graph_select_users(struct graph *g);
+/* clear every selection */
+void graph_unselect(struct graph *g);
 /* print the graph in graphviz dot */
 void graph_dot(const struct graph *g, FILE *f);
 /* free what g owns */

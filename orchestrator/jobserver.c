@@ -379,42 +379,10 @@ js_size(struct jobserver *js)
 	return js->n;
 }
 
-enum jsmode
-js_mode(struct jobserver *js)
-{
-	return js->mode;
-}
-
 const char *
 js_path(struct jobserver *js)
 {
 	return js->mode == JS_FIFO ? js->path : NULL;
-}
-
-int
-js_setroot(struct jobserver *js, const char *root)
-{
-	char *r, *p;
-	size_t k;
-	int rc = 0;
-
-	if (js->mode != JS_FIFO)
-		return error("jobserver: a pipe pool has no path to advertise");
-	r = abspath(root);
-	p = abspath(js->path);
-	k = strlen(r);
-	while (k > 0 && r[k - 1] == '/')
-		k--;
-	if (strncmp(p, r, k) != 0 || p[k] != '/') {
-		rc = error("jobserver: fifo '%s' is not under '%s'", p, root);
-	} else {
-		free(js->view);
-		js->view = xstrdup(p + k);
-		setflags(js);
-	}
-	free(r);
-	free(p);
-	return rc;
 }
 
 int

@@ -53,13 +53,8 @@ struct jobserver *js_join(const char *makeflags);
 const char *js_makeflags(struct jobserver *js);
 /* pool size N (for -jN and NINJAJOBS); 0 when joined and unknown */
 int js_size(struct jobserver *js);
-/* mode of the pool */
-enum jsmode js_mode(struct jobserver *js);
 /* host path of the fifo (for chown); NULL in pipe mode; borrowed */
 const char *js_path(struct jobserver *js);
-/* jobs run chrooted in root: advertise the fifo path as seen from inside root;
-   -1 with a message when the fifo is not under root or the pool is a pipe */
-int js_setroot(struct jobserver *js, const char *root);
 /* pipe mode: set *rfd, *wfd to the fds to map to JS_CHILDR, JS_CHILDW and
    return 2; fifo mode: set both to -1 and return 0 */
 int js_fds(struct jobserver *js, int *rfd, int *wfd);

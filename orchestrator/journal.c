@@ -171,6 +171,25 @@ header(int fd)
 }
 
 int
+journal_read(struct journal *j, const char *path)
+{
+	size_t len = 0;
+	char *text;
+	int rc = 0;
+
+	memset(j, 0, sizeof(*j));
+	j->path = xstrdup(path);
+	j->fd = -1;
+	text = readfile(path, &len);
+	if (!text && errno != ENOENT)
+		rc = error("cannot read journal '%s':", path);
+	else if (text && len && replay(j, text, len) < 0)
+		rc = error("journal '%s' has an unknown version", path);
+	free(text);
+	return rc;
+}
+
+int
 journal_open(struct journal *j, const char *path)
 {
 	size_t len = 0;
@@ -320,7 +339,7 @@ journal_compact(struct journal *j, int force)
 void
 journal_close(struct journal *j)
 {
-	if (j->fd > 0)
+	if (j->fd >= 0)
 		close(j->fd);
 	for (size_t i = 0; i < j->n; i++) {
 		free(j->s[i].node);

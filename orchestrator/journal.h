@@ -1,4 +1,4 @@
-/* journal: the build's state as JSON lines, replayed at start (DESIGN §6) */
+/* journal: the build's state as JSON lines, replayed at start (ARCHITECTURE.md, "A node's way") */
 #ifndef MLFS_JOURNAL_H
 #define MLFS_JOURNAL_H
 
@@ -40,6 +40,10 @@ struct journal {
 /* open (creating) path and replay it; a torn or corrupt line is warned about and
    skipped; -1 with a message on failure */
 int journal_open(struct journal *j, const char *path);
+/* replay path without writing it (no lock needed: plan and status); an
+   absent journal is empty; -1 with a message when it cannot be read or has
+   an unknown version; free with journal_close */
+int journal_read(struct journal *j, const char *path);
 /* append one event and fsync it; step and secs may be NULL/0; -1 on failure */
 int journal_record(struct journal *j, const char *node, enum jevent ev, const char *key,
 	const char *step, double secs);

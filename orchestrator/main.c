@@ -332,8 +332,8 @@ cmd_rebuild(struct cli *c)
 		if (graph_select(&w.g, c->args.v[i]) < 0)
 			exit(1);
 	if (c->dependents)
-		graph_mark_users(&w.g);
-	graph_mark_deps(&w.g, 2);
+		graph_select_users(&w.g);
+	graph_select_deps(&w.g, SEL_SCOPE);
 	rc = runbuild(c, &w, 1);
 	plan_release(&w);
 	return rc;
@@ -350,10 +350,9 @@ cmd_fetch(struct cli *c)
 		for (size_t i = 0; i < c->args.n; i++)
 			if (graph_select(&w.g, c->args.v[i]) < 0)
 				exit(1);
-	} else {
-		for (size_t i = 0; i < w.g.n; i++)
-			w.g.nodes[i]->mark = 1;
 	}
+	for (size_t i = 0; i < w.g.n; i++)
+		w.g.nodes[i]->run = !c->args.n || w.g.nodes[i]->sel;
 	rc = build_fetch(&c->o, &w.g);
 	plan_release(&w);
 	return rc;
@@ -371,13 +370,16 @@ cmd_status(struct cli *c)
 	plan_load(&w, &c->o, c->stats);
 	plan_scope(&w.g, &c->args);
 	path = xasprintf("%s/journal.jsonl", c->o.state);
-	if (!exists(path) || journal_open(&j, path) < 0)
-		memset(&j, 0, sizeof(j));
+	if (journal_read(&j, path) < 0) {
+		free(path);
+		plan_release(&w);
+		return 1;
+	}
 	for (size_t i = 0; i < w.g.n; i++) {
 		struct node *n = w.g.nodes[i];
-		if (c->args.n && !n->mark)
+		if (c->args.n && !n->sel)
 			continue;
-		const struct jstate *s = j.path ? journal_get(&j, n->name) : NULL;
+		const struct jstate *s = journal_get(&j, n->name);
 		int k = 3;
 		if (s && s->ev == J_MERGED && !strcmp(s->key, n->key))
 			k = 0;
@@ -399,8 +401,7 @@ cmd_status(struct cli *c)
 	if (restored)
 		printf(" (%zu restored)", restored);
 	printf(", %zu failed, %zu interrupted, %zu pending\n", counts[1], counts[2], counts[3]);
-	if (j.path)
-		journal_close(&j);
+	journal_close(&j);
 	free(path);
 	plan_release(&w);
 	return 0;
@@ -449,7 +450,7 @@ cmd_clean(struct cli *c)
 	for (size_t i = 0; i < w.g.n; i++) {
 		struct node *n = w.g.nodes[i];
 		char *top, *stage;
-		if (!n->mark)
+		if (!n->sel)
 			continue;
 		top = state_path(c->o.state, "build", n->name, "");
 		stage = state_stagedir(c->o.state, n->name);
@@ -557,6 +558,24 @@ static const struct cmd {
 	{"cache", cmd_cache, 1, 1},
 };
 
+static void
+clifree(struct cli *c)
+{
+	strvfree(&c->args);
+	free(c->o.state);
+	free(c->o.root);
+	free(c->o.lfs);
+	free(c->o.recipes);
+	free(c->o.profiles);
+	free(c->o.patches);
+	free(c->o.layout);
+	free(c->o.fromstep);
+	free(c->o.cache);
+	strvfree(&c->o.abis);
+	strvfree(&c->o.srcover);
+	strvfree(&c->o.mirrors);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -598,26 +617,18 @@ main(int argc, char **argv)
 	if (!cmd)
 		usage("unknown command '%s'", argv[1]);
 	c.o.state = findstate(argc, argv);
-	if (cmd->saves)
-		config_load(&c.o);
-	parseopts(&c, argc - 1, argv + 1);
-	if (cmd->locks && state_lock(c.o.state) < 0)
+	if (cmd->saves && config_load(&c.o) < 0) {
+		clifree(&c);
 		return 1;
+	}
+	parseopts(&c, argc - 1, argv + 1);
+	if (cmd->locks && state_lock(c.o.state) < 0) {
+		clifree(&c);
+		return 1;
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = cmd->run(&c);
 	curl_global_cleanup();
-	strvfree(&c.args);
-	free(c.o.state);
-	free(c.o.root);
-	free(c.o.lfs);
-	free(c.o.recipes);
-	free(c.o.profiles);
-	free(c.o.patches);
-	free(c.o.layout);
-	free(c.o.fromstep);
-	free(c.o.cache);
-	strvfree(&c.o.abis);
-	strvfree(&c.o.srcover);
-	strvfree(&c.o.mirrors);
+	clifree(&c);
 	return rc;
 }

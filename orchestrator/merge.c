@@ -47,8 +47,13 @@ merge_node(const struct mergectx *m, const struct recipe *r, const char *abi,
 	if (rules_resolve(m, r, &nw, &nw) == 0 && man_collide(m, r, &nw, &disowned) == 0)
 		rc = tx_apply(m, r->name, &old, &nw, &disowned);
 out:
-	if (rc < 0)
+	if (rc == TX_PARTIAL)
+		error("merge of '%s:%s' failed part-way: the root holds part of it until the "
+			"next merge finishes the kept intent in '%s'", r->name, abi,
+			m->statedir ? m->statedir : "var/lib/mlfs/manifests");
+	else if (rc < 0)
 		error("merge of '%s:%s' failed; the root is unchanged", r->name, abi);
+	rc = rc < 0 ? -1 : rc;
 	man_free(&old);
 	man_free(&nw);
 	strvfree(&disowned);
@@ -68,8 +73,10 @@ merge_uninstall(const struct mergectx *m, const char *pkg)
 		return error("package '%s' is not installed in '%s'", pkg, m->root);
 	}
 	rc = tx_apply(m, pkg, &old, NULL, NULL);
+	if (rc == TX_PARTIAL)
+		error("removal of '%s' failed part-way: the next merge finishes it", pkg);
 	man_free(&old);
-	return rc;
+	return rc < 0 ? -1 : rc;
 }
 
 char *

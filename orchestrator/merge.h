@@ -1,5 +1,5 @@
-/* merge: move a node's staging dir into the root under the multilib rules of
-   DESIGN §8, and keep a manifest per package.
+/* merge: move a node's staging dir into the root under the multilib rules
+   (ARCHITECTURE.md, "The merge"), and keep a manifest per package.
 
    Everything mlfs knows about a package in a root is its manifest,
    <statedir>/<pkg>.json (statedir defaults to <root>/var/lib/mlfs/manifests):
@@ -35,7 +35,8 @@ struct mergectx {
 };
 
 /* merge the staging dir of node r:abi into the root; 0, or -1 after printing
-   every error, with nothing of the node installed and the root as before */
+   every error: with the root as before, or (said so) part-way through a commit
+   whose kept intent the next merge finishes */
 int merge_node(const struct mergectx *m, const struct recipe *r, const char *abi,
 	const char *stagedir);
 /* remove every file of package pkg from the root and drop its manifest; -1 on error */

@@ -1,4 +1,4 @@
-/* mergerules: the multilib rules of DESIGN's merge, from every ABI's staged
+/* mergerules: the multilib rules of the merge (ARCHITECTURE.md), from every ABI's staged
    entries to the files of the root: identical entries are one copy; differing
    headers get a wrapper and per-ABI copies (see wrap.h); programs keep the
    primary ABI's copy; *-config and the recipe's chost_tools get a

@@ -87,8 +87,12 @@ int
 writefile(const char *path, const void *data, size_t len, int mode)
 {
 	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	int fd;
 
+	/* a fresh file of ours: a stale temp (or a link planted there) goes first
+	   and is never followed */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
 		error("create '%s':", tmp);
 		free(tmp);
@@ -156,37 +160,47 @@ mkdirs(const char *path, int mode)
 	return 0;
 }
 
-int
-rmtree(const char *path)
+/* remove name in directory dfd (shown as shown in messages) without ever
+   following a symlink: a directory is opened with O_NOFOLLOW and emptied
+   through its fd, so a directory swapped for a link meanwhile is not entered */
+static int
+rmat(int dfd, const char *name, const char *shown)
 {
-	struct stat st;
-	DIR *d;
 	struct dirent *e;
-	int rc = 0;
+	DIR *d;
+	int fd, rc = 0;
 
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : error("stat '%s':", path);
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlink(path) < 0)
-			return error("remove '%s':", path);
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return error("remove '%s':", shown);
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : error("open directory '%s':", shown);
+	fchmod(fd, 0700);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return error("open directory '%s':", shown);
 	}
-	chmod(path, 0700);
-	d = opendir(path);
-	if (!d)
-		return error("open directory '%s':", path);
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		char *sub = pathjoin(path, e->d_name);
-		if (rmtree(sub) < 0)
+		char *sub = pathjoin(shown, e->d_name);
+		if (rmat(dirfd(d), e->d_name, sub) < 0)
 			rc = -1;
 		free(sub);
 	}
 	closedir(d);
-	if (rc == 0 && rmdir(path) < 0)
-		rc = error("remove directory '%s':", path);
+	if (rc == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		rc = error("remove directory '%s':", shown);
 	return rc;
+}
+
+int
+rmtree(const char *path)
+{
+	return rmat(AT_FDCWD, path, path);
 }
 
 int
@@ -243,26 +257,6 @@ abspath(const char *path)
 	strvfree(&parts);
 	free(tmp);
 	return b.s;
-}
-
-int
-copyfile(const char *from, const char *to)
-{
-	struct stat st;
-	size_t len;
-	char *data;
-	int rc;
-
-	if (stat(from, &st) < 0)
-		return error("stat '%s':", from);
-	data = readfile(from, &len);
-	if (!data)
-		return error("read '%s':", from);
-	rc = writefile(to, data, len, st.st_mode & 07777);
-	if (rc == 0)
-		chmod(to, st.st_mode & 07777);
-	free(data);
-	return rc;
 }
 
 int

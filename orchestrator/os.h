@@ -32,8 +32,6 @@ char *dirof(const char *path);
 const char *baseof(const char *path);
 /* fsync the directory that holds path; -1 with a message on failure */
 int syncdir(const char *path);
-/* copy a regular file keeping its mode; -1 with a message on failure */
-int copyfile(const char *from, const char *to);
 /* run argv (PATH searched) in cwd (NULL: here) with stdin from /dev/null and
    wait for it alone; returns its exit status, 128+signal, or -1 when it cannot start */
 int runwait(char *const argv[], const char *cwd);

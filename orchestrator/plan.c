@@ -182,7 +182,7 @@ whychanged(const struct jstate *s, const struct node *n)
 	if (s->own[0] && strcmp(s->own, n->own))
 		return xstrdup("recipe, profile or options changed");
 	for (size_t i = 0; i < n->ndeps; i++)
-		if (n->deps[i]->mark)
+		if (n->deps[i]->run)
 			return xasprintf("dependency '%s' will be rebuilt", n->deps[i]->name);
 	return xstrdup("a dependency was rebuilt since");
 }
@@ -214,9 +214,9 @@ plan_why(const struct journal *j, const struct node *n)
 	return why;
 }
 
-/* mark every node that must run; fills whys (parallel to g->nodes); returns how
-   many. Nodes marked 1 are forced; with scoped, nodes marked 0 are left out and
-   those marked 2 run when they are not done. */
+/* set run on every node that must run; fills whys (parallel to g->nodes);
+   returns how many. SEL_FORCE nodes run; with scoped, SEL_NONE nodes are left
+   out and SEL_SCOPE nodes run when they are not done. */
 size_t
 plan_decide(struct graph *g, const char *state, struct strv *whys, int scoped)
 {
@@ -224,27 +224,22 @@ plan_decide(struct graph *g, const char *state, struct strv *whys, int scoped)
 	char *path = xasprintf("%s/journal.jsonl", state);
 	size_t n = 0;
 
-	if (exists(path)) {
-		if (journal_open(&j, path) < 0)
-			exit(1);
-	} else {
-		memset(&j, 0, sizeof(j));
-	}
+	if (journal_read(&j, path) < 0)
+		exit(1);
 	for (size_t i = 0; i < g->n; i++) {
 		struct node *nd = g->nodes[i];
 		char *why;
-		if (nd->mark == 1)
+		if (nd->sel == SEL_FORCE)
 			why = xstrdup("asked for");
-		else if (scoped && !nd->mark)
+		else if (scoped && nd->sel == SEL_NONE)
 			why = NULL;
 		else
 			why = plan_why(&j, nd);
-		nd->mark = why != NULL;
-		n += nd->mark;
+		nd->run = why != NULL;
+		n += nd->run;
 		strvtake(whys, why ? why : xstrdup(""));
 	}
-	if (j.path)
-		journal_close(&j);
+	journal_close(&j);
 	free(path);
 	return n;
 }
@@ -267,8 +262,8 @@ planjson(const struct graph *g, const struct strv *whys)
 		json_object_set_new(o, "stage", json_string(stage_name(n->r->stage)));
 		json_object_set_new(o, "deps", deps);
 		json_object_set_new(o, "key", json_string(n->key));
-		json_object_set_new(o, "run", json_boolean(n->mark));
-		if (n->mark)
+		json_object_set_new(o, "run", json_boolean(n->run));
+		if (n->run)
 			json_object_set_new(o, "why", json_string(whys->v[i]));
 		json_array_append_new(nodes, o);
 	}
@@ -296,9 +291,9 @@ plan_scope(struct graph *g, const struct strv *args)
 		if (graph_select(g, args->v[i]) < 0)
 			exit(1);
 	for (size_t i = 0; i < g->n; i++)
-		if (g->nodes[i]->mark)
-			g->nodes[i]->mark = 2;
-	graph_mark_deps(g, 2);
+		if (g->nodes[i]->sel)
+			g->nodes[i]->sel = SEL_SCOPE;
+	graph_select_deps(g, SEL_SCOPE);
 }
 
 void
@@ -314,7 +309,7 @@ plan_print(struct graph *g, const struct strv *whys, int format, size_t n)
 	default:
 		for (size_t i = 0; i < g->n; i++) {
 			struct node *nd = g->nodes[i];
-			if (!nd->mark)
+			if (!nd->run)
 				continue;
 			if (format == PLAN_EXPLAIN)
 				printf("%-24s %s\n", nd->name, whys->v[i]);

@@ -28,14 +28,14 @@ struct world {
 void plan_load(struct world *w, struct buildopts *o, int stats);
 /* free what plan_load made */
 void plan_release(struct world *w);
-/* PKG... operands of build and plan: mark those packages' nodes and what
-   they need 2; exits 1 on an unknown name */
+/* PKG... operands of build and plan: those packages' nodes and what they
+   need become SEL_SCOPE; exits 1 on an unknown name */
 void plan_scope(struct graph *g, const struct strv *args);
 /* why node n must run given the journal j, or NULL when it is done; caller frees */
 char *plan_why(const struct journal *j, const struct node *n);
-/* mark every node that must run; fills whys (parallel to g->nodes); returns how
-   many. Nodes marked 1 are forced; with scoped, nodes marked 0 are left out and
-   those marked 2 run when they are not done. */
+/* set run on every node that must run; fills whys (parallel to g->nodes);
+   returns how many. SEL_FORCE nodes run; with scoped, SEL_NONE nodes are left
+   out and SEL_SCOPE nodes run when they are not done. */
 size_t plan_decide(struct graph *g, const char *state, struct strv *whys, int scoped);
 /* say which nodes were left out because their ABI's programs cannot run here */
 void plan_leftout(const struct graph *g);

@@ -69,7 +69,7 @@ struct recipe {
 	size_t npatches;
 	struct strv includes;   /* include/ files sourced before build.sh, absolute */
 	struct strv env;        /* "KEY=VALUE" added to every step */
-	/* multilib merge rules (DESIGN §8) */
+	/* multilib merge rules (ARCHITECTURE.md, "The merge") */
 	int relocate;           /* libraries staged in a wrong libdir may be moved */
 	struct strv chost_tools;        /* programs also installed as <triplet>-<name> */
 	struct strv wrap_headers;       /* headers always wrapped (paths under /usr/include) */

@@ -13,27 +13,26 @@
 #include "sched.h"
 #include "util.h"
 
-static const char *const stnames[] = {
-	"skip", "done", "waiting", "ready", "running", "failed", "blocked", "interrupted",
-};
-
-const char *
-sched_stname(enum nstate st)
-{
-	return stnames[st];
-}
-
 struct nrun *
 sched_state(const struct sched *s, const struct node *n)
 {
 	return &s->runs[n->index];
 }
 
+/* a journal that cannot be written stops the build: no node starts that
+   a later run could not account for (the error names the journal) */
+static void
+jfailed(struct sched *s)
+{
+	s->jfail = 1;
+	s->stopping = 1;
+}
+
 static void
 jrec(struct sched *s, struct node *n, enum jevent ev, const char *step, double secs)
 {
-	if (s->j)
-		journal_record(s->j, n->name, ev, n->key, step, secs);
+	if (s->j && journal_record(s->j, n->name, ev, n->key, step, secs) < 0)
+		jfailed(s);
 }
 
 void
@@ -51,8 +50,8 @@ sched_init(struct sched *s, struct graph *g, struct journal *j, struct runner *r
 		struct node *n = g->nodes[i];
 		struct nrun *r = &s->runs[i];
 		n->data = r;
-		r->st = n->mark ? N_WAIT : N_SKIP;
-		if (n->mark)
+		r->st = n->run ? N_WAIT : N_SKIP;
+		if (n->run)
 			s->ntodo++;
 	}
 	for (size_t i = 0; i < g->n; i++) {
@@ -155,6 +154,18 @@ done(struct sched *s, struct node *n, struct nrun *r)
 	progress(s, n);
 }
 
+/* the merge of n ended with rc (1: it goes on off the loop) */
+static void
+merged(struct sched *s, struct node *n, struct nrun *r, int rc)
+{
+	if (rc > 0)
+		return;
+	if (rc < 0)
+		fail(s, n, r, "merge", 1);
+	else
+		done(s, n, r);
+}
+
 /* run the node's next step, or merge it when none is left */
 static void
 next(struct sched *s, struct node *n, struct nrun *r)
@@ -167,11 +178,24 @@ next(struct sched *s, struct node *n, struct nrun *r)
 		return;
 	}
 	jrec(s, n, J_STAGED, NULL, 0);
-	if (s->run->finish(s->run->ctx, n) < 0) {
-		fail(s, n, r, "merge", 1);
+	r->tstep = nowns();
+	progress(s, n);
+	merged(s, n, r, s->run->finish(s->run->ctx, n));
+}
+
+/* the begin of n ended with rc (1: it goes on off the loop) */
+static void
+began(struct sched *s, struct node *n, struct nrun *r, int rc)
+{
+	if (rc > 0)
 		return;
-	}
-	done(s, n, r);
+	r->unpacking = 0;
+	if (s->signal)
+		fail(s, n, r, "unpack", -s->signal);
+	else if (rc < 0)
+		fail(s, n, r, "unpack", 1);
+	else
+		next(s, n, r);
 }
 
 static void
@@ -180,17 +204,17 @@ begin(struct sched *s, struct node *n, struct nrun *r)
 	r->st = N_RUN;
 	r->holds = 1;
 	s->nrun++;
-	r->t0 = nowns();
+	r->t0 = r->tstep = nowns();
 	r->step = 0;
 	r->restored = 0;
+	r->unpacking = 1;
 	strvfree(&r->steps);
-	if (s->j)
-		journal_start(s->j, n->name, n->key, n->own);
-	if (s->run->begin(s->run->ctx, n, &r->steps) < 0) {
-		fail(s, n, r, "unpack", 1);
+	if (s->j && journal_start(s->j, n->name, n->key, n->own) < 0) {
+		jfailed(s);
+		fail(s, n, r, "journal", 1);
 		return;
 	}
-	next(s, n, r);
+	began(s, n, r, s->run->begin(s->run->ctx, n, &r->steps));
 }
 
 /* the ready node on the longest path to the end, or -1 */
@@ -205,16 +229,30 @@ bestready(const struct sched *s)
 	return best;
 }
 
+/* tell the runner whether a ready node now waits for a slot */
+static void
+slotwait(struct sched *s, int waiting)
+{
+	if (waiting == s->slotwait)
+		return;
+	s->slotwait = waiting;
+	if (s->run->slotwait)
+		s->run->slotwait(s->run->ctx, waiting);
+}
+
 void
 sched_pump(struct sched *s)
 {
 	long i;
 
 	while (!s->stopping && (i = bestready(s)) >= 0) {
-		if (!takeslot(s))
-			break;
+		if (!takeslot(s)) {
+			slotwait(s, 1);
+			return;
+		}
 		begin(s, s->g->nodes[i], &s->runs[i]);
 	}
+	slotwait(s, 0);
 }
 
 void
@@ -238,9 +276,24 @@ sched_stepdone(struct sched *s, struct node *n, int status)
 }
 
 void
+sched_begun(struct sched *s, struct node *n, int rc)
+{
+	began(s, n, &s->runs[n->index], rc < 0 ? -1 : 0);
+	sched_pump(s);
+}
+
+void
+sched_merged(struct sched *s, struct node *n, int rc)
+{
+	merged(s, n, &s->runs[n->index], rc < 0 ? -1 : 0);
+	sched_pump(s);
+}
+
+void
 sched_interrupt(struct sched *s, int sig)
 {
 	s->stopping = 1;
+	slotwait(s, 0);
 	if (!s->signal)
 		s->signal = sig;
 	if (s->run->killall)

@@ -32,6 +32,7 @@ struct nrun {
 	unsigned long long tstep;  /* start of the current step, ns */
 	int status;             /* the failed step's exit status (-signal when killed) */
 	int holds;              /* 1 while it holds a slot */
+	int unpacking;          /* 1 from its start until its first step can run */
 	double prio;            /* the longest path from here to the end: ready nodes
 	                           with the highest start first */
 	int restored;           /* the runner restored its staging dir from a cache:
@@ -41,11 +42,14 @@ struct nrun {
 /* what a runner does for the scheduler; every call returns 0 or -1 */
 struct runner {
 	void *ctx;
-	/* prepare n for its first step (fresh unpack) and fill steps */
+	/* prepare n for its first step (fresh unpack) and fill steps: 0 done, -1
+	   failed, or 1 when the work goes on off the loop: then the runner fills
+	   steps and calls sched_begun from the loop */
 	int (*begin)(void *ctx, struct node *n, struct strv *steps);
 	/* start step of n; later call sched_stepdone from the event loop */
 	int (*start)(void *ctx, struct node *n, const char *step);
-	/* all steps done: merge n into the root */
+	/* all steps done: merge n into the root: 0 done, -1 failed, or 1 when the
+	   merge goes on off the loop: then the runner calls sched_merged */
 	int (*finish)(void *ctx, struct node *n);
 	/* n is merged and journaled: its staging dir may go (may be NULL) */
 	void (*after)(void *ctx, struct node *n);
@@ -53,6 +57,11 @@ struct runner {
 	void (*killall)(void *ctx, int sig);
 	/* take a slot (1 taken, 0 none free now); NULL: the scheduler counts -j itself */
 	int (*acquire)(void *ctx);
+	/* waiting 1: a ready node waits for a slot, so watch for one and call
+	   sched_pump when one may be free; 0: stop watching (no node needs a slot;
+	   a build that watched the pool all along woke for every free token). Called
+	   on every change, starting from 0 (may be NULL) */
+	void (*slotwait)(void *ctx, int waiting);
 	/* give back the slot n held; idle tells that no node holds one now */
 	void (*release)(void *ctx, struct node *n, int idle);
 	/* how long n is expected to take, any unit (NULL: every node weighs 1) */
@@ -71,13 +80,14 @@ struct sched {
 	int nfail;
 	int stopping;         /* no new nodes start */
 	int signal;           /* the signal that interrupted the build, or 0 */
+	int slotwait;         /* 1 while a ready node waits for a slot (runner told) */
+	int jfail;            /* 1 once the journal could not be written: nothing more starts */
 	size_t ndone, ntodo;  /* progress counters of this run */
 	struct nrun *runs;    /* one per node, owned */
 	const char *fromstep; /* restart failed nodes at this step (borrowed) */
 };
 
-/* set up s for g: a node runs when mark is set on it; the others count as done.
-   The caller sets mark on the nodes to build. */
+/* set up s for g: the nodes with run set run; the others count as done */
 void sched_init(struct sched *s, struct graph *g, struct journal *j, struct runner *run,
 	int maxjobs, int maxfail);
 /* start every node that can start now; called at start, after each completion
@@ -85,14 +95,16 @@ void sched_init(struct sched *s, struct graph *g, struct journal *j, struct runn
 void sched_pump(struct sched *s);
 /* a step of n ended with status (0 ok, >0 exit status, <0 -signal) */
 void sched_stepdone(struct sched *s, struct node *n, int status);
+/* the begin that the runner took off the loop ended: rc 0 or -1 */
+void sched_begun(struct sched *s, struct node *n, int rc);
+/* the merge that the runner took off the loop ended: rc 0 or -1 */
+void sched_merged(struct sched *s, struct node *n, int rc);
 /* stop starting nodes and signal the running ones */
 void sched_interrupt(struct sched *s, int sig);
 /* 1 when nothing runs and nothing more can start */
 int sched_finished(const struct sched *s);
 /* the state of n */
 struct nrun *sched_state(const struct sched *s, const struct node *n);
-/* name of a node state ("done") */
-const char *sched_stname(enum nstate st);
 /* free what s owns */
 void sched_release(struct sched *s);
 

@@ -81,7 +81,7 @@ rmlater(const char *path)
 int
 state_discard(const char *state, const char *path)
 {
-	static unsigned seq;
+	static _Atomic unsigned seq;
 	char *dir, *trash;
 	int rc = 0;
 

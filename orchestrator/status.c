@@ -11,6 +11,8 @@
 static const char *
 curstep(const struct nrun *r)
 {
+	if (r->unpacking)
+		return "unpack";
 	return r->step < r->steps.n ? r->steps.v[r->step] : "merge";
 }
 

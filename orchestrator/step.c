@@ -105,15 +105,38 @@ inside(const struct stepper *sp, const char *path)
 	return xstrdup(path);
 }
 
-/* rewrite the environment's paths for a chrooted step */
-static void
-insideenv(const struct stepper *sp, struct strv *env)
+/* value with every host path in it as the chrooted step sees it: a path
+   starts the value or follows ' ', ':' or '=' ("fifo:/state/jobserver" in
+   MAKEFLAGS, which starts with a space) and ends at ' ', ':' or the end */
+static char *
+insidevalue(const struct stepper *sp, const char *v)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; v[i];) {
+		int start = v[i] == '/' && (i == 0 || strchr(" :=", v[i - 1]));
+		if (!start) {
+			bufadd(&b, v + i++, 1);
+			continue;
+		}
+		size_t n = strcspn(v + i, " :");
+		char *path = xasprintf("%.*s", (int)n, v + i), *in = inside(sp, path);
+		bufputs(&b, in);
+		free(in);
+		free(path);
+		i += n;
+	}
+	return b.s ? b.s : xstrdup("");
+}
+
+void
+step_insideenv(const struct stepper *sp, struct strv *env)
 {
 	for (size_t i = 0; i < env->n; i++) {
 		char *eq = strchr(env->v[i], '=');
-		if (!eq || eq[1] != '/')
+		if (!eq)
 			continue;
-		char *in = inside(sp, eq + 1);
+		char *in = insidevalue(sp, eq + 1);
 		if (strcmp(in, eq + 1)) {
 			char *kv = xasprintf("%.*s=%s", (int)(eq - env->v[i]), env->v[i], in);
 			free(env->v[i]);
@@ -179,7 +202,7 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 	}
 	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
 	if (step_chrooted(sp, n)) {
-		insideenv(sp, env);
+		step_insideenv(sp, env);
 		strvadd(&args, "unshare");
 		strvadd(&args, "--mount");
 		strvadd(&args, "--propagation");

@@ -32,6 +32,9 @@ int step_chrooted(const struct stepper *sp, const struct node *n);
 /* start step of node n with environment env (its paths are rewritten for a
    chrooted step); 0, or -1 after a message (sp->done is not called) */
 int step_start(struct stepper *sp, struct node *n, const char *step, struct strv *env);
+/* rewrite the host paths of the state, recipe and patch dirs in env's values
+   (whole values, PATH-like lists, MAKEFLAGS' fifo:PATH) as a chrooted step sees them */
+void step_insideenv(const struct stepper *sp, struct strv *env);
 /* send sig to the process group of every running step */
 void step_killall(struct stepper *sp, int sig);
 

@@ -600,8 +600,10 @@ tx_apply(const struct mergectx *m, const char *pkg, const struct manifest *old,
 		json_decref(in);
 		in = intentjson(pkg, "commit", &p, man);
 		rc = intent(m, in);
-		if (rc == 0)
-			rc = commit(m, in);
+		/* once the intent says "commit", a failure leaves the root part-way:
+		   the intent stays and the next merge or recovery finishes it */
+		if (rc == 0 && commit(m, in) < 0)
+			rc = TX_PARTIAL;
 	}
 out:
 	json_decref(in);

@@ -12,9 +12,14 @@ struct manifest;
 struct mergectx;
 struct strv;
 
+/* tx_apply's result when the commit began and failed: the root holds part of
+   the change and the intent is kept for tx_recover */
+enum { TX_PARTIAL = -2 };
+
 /* turn the root's files of pkg from old into nw (NULL: remove them all and the
    manifest); disowned (pairs: package, path; taken) leave other manifests;
-   -1 after printing errors */
+   -1 after printing errors with the root as before, TX_PARTIAL when the
+   commit failed part-way */
 int tx_apply(const struct mergectx *m, const char *pkg, const struct manifest *old,
 	struct manifest *nw, struct strv *disowned);
 /* finish or roll back every interrupted transaction; -1 on error */

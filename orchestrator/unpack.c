@@ -2,6 +2,7 @@
    tree or a local path copied (cp -a), a git commit checked out from the
    cache, or a fetched archive extracted */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,9 @@ copytree(const char *from, const char *to)
 	return 0;
 }
 
+/* unpacks run in worker threads at once; git checkouts share STATE/cache/git */
+static pthread_mutex_t gitlock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 unpack_node(const struct buildopts *o, const struct strv *fetched, struct node *n,
 	const char *src)
@@ -73,7 +77,9 @@ unpack_node(const struct buildopts *o, const struct strv *fetched, struct node *
 		return copytree(s->path, src);
 	case SRC_GIT:
 		cache = pathjoin(o->state, "cache/git");
+		pthread_mutex_lock(&gitlock);
 		rc = vcs_checkout(s->url, s->commit, cache, src);
+		pthread_mutex_unlock(&gitlock);
 		free(cache);
 		return rc;
 	case SRC_URL:

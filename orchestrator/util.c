@@ -16,19 +16,30 @@
 
 const char *argv0 = "mlfs";
 
+/* where this thread's messages go; NULL: stderr */
+static _Thread_local FILE *msgout;
+
+void
+msgto(FILE *f)
+{
+	msgout = f;
+}
+
 static void
 vmsg(const char *kind, const char *fmt, va_list ap)
 {
+	FILE *out = msgout ? msgout : stderr;
 	int err = errno;
 	size_t n = strlen(fmt);
 
-	fprintf(stderr, "%s: ", argv0);
+	fprintf(out, "%s: ", argv0);
 	if (kind)
-		fprintf(stderr, "%s: ", kind);
-	vfprintf(stderr, fmt, ap);
+		fprintf(out, "%s: ", kind);
+	vfprintf(out, fmt, ap);
 	if (n && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(err));
-	fputc('\n', stderr);
+		fprintf(out, " %s", strerror(err));
+	fputc('\n', out);
+	fflush(out);
 	errno = err;
 }
 

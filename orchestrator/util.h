@@ -5,10 +5,14 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* program name used as the prefix of every message */
 extern const char *argv0;
 
+/* send the calling thread's warnings and errors to f (NULL: stderr again);
+   a worker thread's go to the log of the node it works for */
+void msgto(FILE *f);
 /* print "mlfs: warning: msg"; a format ending in ':' appends strerror(errno) */
 void warn(const char *fmt, ...);
 /* print "mlfs: error: msg" like warn and return -1 */

@@ -1,4 +1,4 @@
-/* vcs: git sources pinned to a commit, through libgit2 (DESIGN §7) */
+/* vcs: git sources pinned to a commit, through libgit2 (see unpack.h) */
 #ifndef MLFS_VCS_H
 #define MLFS_VCS_H
 

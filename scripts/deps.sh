@@ -5,7 +5,7 @@
 set -euo pipefail
 
 pkgs=(
-	# the orchestrator's libraries (DESIGN §3) and its hash functions
+	# the orchestrator's libraries (ARCHITECTURE.md, "Modules") and its hash functions
 	pkg-config libuv1-dev libjansson-dev libcurl4-openssl-dev libarchive-dev
 	libgit2-dev libssl-dev libcmocka-dev
 	# compilers for the three ABIs

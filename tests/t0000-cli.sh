@@ -55,4 +55,38 @@ test_expect_success 'the installed mlfs finds its recipes and profiles' '
 	grep -q "^zlib:64$" plan
 '
 
+test_expect_success 'kept options are checked like a recipe: file, line and key' '
+	mkdir -p st5 st6 &&
+	printf "{\n  \"abis\": [\"64\"],\n  \"root\": 3\n}\n" >st5/config.json &&
+	test_expect_code 1 "$MLFS" --state=st5 plan --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>err5 &&
+	grep -q "st5/config.json:3:.*root.* must be a string" err5 &&
+	printf "{\"sources\": [\"zlib\"]}\n" >st6/config.json &&
+	test_expect_code 1 "$MLFS" --state=st6 plan --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>err6 &&
+	grep -q "sources\[0\]. must be PKG=DIR, not .zlib." err6
+'
+
+test_expect_success 'plan and status read the journal without writing it' '
+	mkdir -p st7 st8 &&
+	printf "{\"mlfs_journal\":1}\n{\"ev\":\"start\",\"node\":\"zlib:64\"" >st7/journal.jsonl &&
+	cp st7/journal.jsonl before7 &&
+	"$MLFS" --state=st7 plan --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" >/dev/null &&
+	"$MLFS" --state=st7 status --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" >/dev/null &&
+	cmp before7 st7/journal.jsonl &&
+	printf "{\"mlfs_journal\":99}\n" >st8/journal.jsonl &&
+	test_expect_code 1 "$MLFS" --state=st8 status --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" >/dev/null 2>err8 &&
+	grep -q "unknown version" err8 &&
+	test -f st8/journal.jsonl && test ! -e st8/journal.jsonl.old
+'
+
+test_expect_success 'a second mlfs on a locked state dir: an error naming the holder, nothing leaked' '
+	mkdir -p st9 &&
+	flock st9/lock sh -c "touch st9/held; exec sleep 30" &
+	holder=$! &&
+	while [ ! -e st9/held ]; do sleep 0.1; done &&
+	test_expect_code 1 "$MLFS" --state=st9 build --abi 64 --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>err9 &&
+	kill $holder &&
+	grep -q "another mlfs .* is using state dir" err9 &&
+	! grep -q LeakSanitizer err9
+'
+
 test_done

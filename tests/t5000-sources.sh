@@ -50,6 +50,7 @@ test_expect_success 'offline, a source missing from the cache fails at once and 
 	rm -rf st root &&
 	test_expect_code 1 ml build --offline 2>off.err &&
 	grep -q "hello-1.0.tar.gz" off.err &&
+	! grep -q LeakSanitizer off.err &&
 	test ! -e root/usr/lib/hello
 '
 

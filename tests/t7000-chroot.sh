@@ -61,6 +61,26 @@ test_expect_success 'the libraries are in the libdirs of their ABIs' '
 	readelf -h "$LFS/usr/libx32/libbz2.so.1.0" | grep -q "X86-64"
 '
 
+test_expect_success '--jobserver fifo: a chrooted step finds the fifo MAKEFLAGS names' '
+	mkdir -p r/fifoprobe &&
+	printf "{\"name\": \"fifoprobe\", \"version\": \"1\", \"stage\": \"system\"}\n" >r/fifoprobe/recipe.json &&
+	cat >r/fifoprobe/build.sh <<-SH &&
+	# shellcheck shell=bash
+	install() {
+		f=\${MAKEFLAGS##*fifo:}
+		f=\${f%% *}
+		mkdir -p "\$DESTDIR\$LIBDIR/fifoprobe"
+		{ echo "\$f"; test -p "\$f" && echo fifo; } >"\$DESTDIR\$LIBDIR/fifoprobe/where"
+	}
+	SH
+	"$MLFS" --state="$TRASH/st" build --lfs "$LFS" --abi 64 --jobserver fifo -j 2 --recipes "$TRASH/r" \
+		--profiles "$TOP/abi-profiles" fifoprobe 2>fifo.err ||
+	{ tail -n 40 fifo.err; exit 1; }
+	cat "$LFS/usr/lib/fifoprobe/where" &&
+	grep -q "^/run/mlfs/state/" "$LFS/usr/lib/fifoprobe/where" &&
+	grep -qx fifo "$LFS/usr/lib/fifoprobe/where"
+'
+
 test_expect_success 'nothing stays mounted' '
 	! grep -q " $LFS/" /proc/mounts
 '

@@ -1,4 +1,4 @@
-/* t-env: the step environment of DESIGN §5, built from nothing */
+/* t-env: the step environment (ARCHITECTURE.md, "Where steps run"), built from nothing */
 #include "unit.h"
 #include "env.h"
 #include "profile.h"
@@ -53,7 +53,14 @@ static void
 test_host_32(void **state)
 {
 	struct strv env = {0};
+	char *path = xasprintf("/canary/bin:%s", getenv("PATH") ? getenv("PATH") : "/usr/bin");
 
+	/* the caller's environment is full of things that would change a build */
+	setenv("CFLAGS", "-O0 -canary", 1);
+	setenv("MAKEFLAGS", "-j99 canary", 1);
+	setenv("LD_LIBRARY_PATH", "/canary/lib", 1);
+	setenv("MLFS_CANARY", "canary", 1);
+	setenv("PATH", path, 1);
 	build("32", STAGE_SYSTEM, "/sysroot", NULL, &env);
 	assert_env(&env, "MLFS_ABI", "32");
 	assert_env(&env, "MLFS_PRIMARY_ABI", "64");
@@ -80,7 +87,17 @@ test_host_32(void **state)
 	assert_env(&env, "LC_ALL", "POSIX");
 	/* nothing of the caller's environment */
 	assert_null(env_get(&env, "CFLAGS"));
+	assert_null(env_get(&env, "MLFS_CANARY"));
+	for (size_t i = 0; i < env.n; i++)
+		if (strstr(env.v[i], "canary"))
+			fail_msg("'%s' came from the caller's environment", env.v[i]);
 	strvfree(&env);
+	unsetenv("CFLAGS");
+	unsetenv("MAKEFLAGS");
+	unsetenv("LD_LIBRARY_PATH");
+	unsetenv("MLFS_CANARY");
+	setenv("PATH", path + strlen("/canary/bin:"), 1);
+	free(path);
 }
 
 static void

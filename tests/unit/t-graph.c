@@ -1,4 +1,4 @@
-/* t-graph: the dependency rules of DESIGN §4, cycles, selection and keys */
+/* t-graph: the dependency rules (ARCHITECTURE.md, "Data model"), cycles, selection and keys */
 #include "unit.h"
 #include "graph.h"
 #include "profile.h"
@@ -334,11 +334,11 @@ test_select_and_keys(void **state)
 	for (size_t i = 0; i < g.n; i++)
 		strcpy(keys[i], g.nodes[i]->key);
 	assert_int_equal(graph_select(&g, "a:32"), 0);
-	graph_mark_users(&g);
-	assert_true(graph_get(&g, "b:32")->mark);
-	assert_false(graph_get(&g, "b:64")->mark);
-	assert_false(graph_get(&g, "c:32")->mark);
-	graph_unmark(&g);
+	graph_select_users(&g);
+	assert_true(graph_get(&g, "b:32")->sel);
+	assert_false(graph_get(&g, "b:64")->sel);
+	assert_false(graph_get(&g, "c:32")->sel);
+	graph_unselect(&g);
 	unit_capture_begin();
 	assert_int_equal(graph_select(&g, "nosuch"), -1);
 	free(unit_capture_end());

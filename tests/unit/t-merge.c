@@ -604,6 +604,40 @@ t_interrupted(void **state)
 	}
 }
 
+/* a commit that fails part-way does not say the root is unchanged: it is
+   not; the kept intent is finished once the obstacle is gone */
+static void
+t_half_commit(void **state)
+{
+	struct recipe r;
+	char *err, *s;
+	int rc;
+
+	recipeinit(&r, "half");
+	put("h1/usr/share/half/a", "one\n", 0644);
+	put("h1/usr/share/half/b", "b\n", 0644);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("h1")), 0);
+	put("h2/usr/share/half/a", "two\n", 0644);
+	/* b goes, but in the root it became a non-empty directory: its unlink fails
+	   after a's new version is renamed in */
+	assert_int_equal(unlink(inr("/usr/share/half/b")), 0);
+	assert_int_equal(mkdirs(inr("/usr/share/half/b/x"), 0755), 0);
+	unit_capture_begin();
+	rc = merge_node(&ctx, &r, "64", intop("h2"));
+	err = unit_capture_end();
+	assert_int_equal(rc, -1);
+	assert_null(strstr(err, "the root is unchanged"));
+	assert_non_null(strstr(err, "failed part-way"));
+	free(err);
+	s = slurp(inr("/usr/share/half/a"));
+	assert_string_equal(s, "two\n");
+	free(s);
+	assert_true(exists(inr("/var/lib/mlfs/manifests/half.pending.json")));
+	assert_int_equal(rmtree(inr("/usr/share/half/b")), 0);
+	assert_int_equal(merge_recover(&ctx), 0);
+	assert_false(exists(inr("/var/lib/mlfs/manifests/half.pending.json")));
+}
+
 int
 main(void)
 {
@@ -621,6 +655,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_uninstall, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_interrupted, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_half_commit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* t-sched: the scheduler against a fake runner: -j, dependency order,
    failures, -k, interruption and the journal it writes */
 #include "unit.h"
+#include <fcntl.h>
 #include "graph.h"
 #include "journal.h"
 #include "profile.h"
@@ -19,11 +20,20 @@ struct fake {
 	struct strv order;      /* nodes in the order they were merged */
 	struct strv failsteps;  /* "node/step" that fail */
 	int killed;
+	int begun;              /* nodes begun */
+	struct node *lastbegun;
+	int slots;              /* free slots of a fake pool (with acquire) */
+	int waiting;            /* what slotwait said last */
+	int waitcalls;          /* how often it was called */
 };
 
 static int
 fbegin(void *ctx, struct node *n, struct strv *steps)
 {
+	struct fake *f = ctx;
+
+	f->begun++;
+	f->lastbegun = n;
 	strvadd(steps, "configure");
 	strvadd(steps, "build");
 	return 0;
@@ -36,7 +46,7 @@ fstart(void *ctx, struct node *n, const char *step)
 
 	/* every dependency is merged before a node's first step */
 	for (size_t i = 0; i < n->ndeps; i++)
-		assert_true(!n->deps[i]->mark || strvfind(&f->order, n->deps[i]->name) >= 0);
+		assert_true(!n->deps[i]->run || strvfind(&f->order, n->deps[i]->name) >= 0);
 	f->running[f->nrunning++] = n;
 	f->starts++;
 	return 0;
@@ -55,6 +65,34 @@ static void
 fkill(void *ctx, int sig)
 {
 	((struct fake *)ctx)->killed = sig;
+}
+
+static int
+facquire(void *ctx)
+{
+	struct fake *f = ctx;
+
+	if (!f->slots)
+		return 0;
+	f->slots--;
+	return 1;
+}
+
+static void
+frelease(void *ctx, struct node *n, int idle)
+{
+	((struct fake *)ctx)->slots++;
+}
+
+static void
+fslotwait(void *ctx, int waiting)
+{
+	struct fake *f = ctx;
+
+	/* told only on a change */
+	assert_int_not_equal(waiting, f->waiting);
+	f->waiting = waiting;
+	f->waitcalls++;
 }
 
 static void
@@ -137,7 +175,7 @@ wopen(struct world *w, int jobs, int keep)
 	strvfree(&abis);
 	graph_keys(&w->g, &prof, "");
 	for (size_t i = 0; i < w->g.n; i++)
-		w->g.nodes[i]->mark = 1;
+		w->g.nodes[i]->run = 1;
 	jp = xasprintf("%s/journal.jsonl", w->dir);
 	assert_int_equal(journal_open(&w->j, jp), 0);
 	free(jp);
@@ -195,8 +233,12 @@ test_failure_blocks_dependents(void **state)
 	wdrive(&w);
 	assert_int_equal(sched_state(&w.s, graph_get(&w.g, "b:32"))->st, N_FAILED);
 	assert_int_equal(w.s.nfail, 1);
-	/* nothing starts after the first failure with -k 1 */
-	assert_true(w.f.order.n < 10);
+	/* nothing starts after the first failure with -k 1: b:32 was the last node
+	   begun, every other one begun was merged, and some were never begun */
+	assert_ptr_equal(w.f.lastbegun, graph_get(&w.g, "b:32"));
+	assert_int_equal(w.f.order.n, w.f.begun - 1);
+	assert_true(w.f.begun < 10);
+	assert_int_equal(sched_state(&w.s, graph_get(&w.g, "d:32"))->st, N_BLOCKED);
 	assert_int_equal(journal_get(&w.j, "b:32")->ev, J_FAILED);
 	assert_string_equal(journal_get(&w.j, "b:32")->step, "build");
 	wclose(&w);
@@ -250,8 +292,9 @@ test_only_marked(void **state)
 
 	wopen(&w, 2, 1);
 	sched_release(&w.s);
-	graph_unmark(&w.g);
-	graph_get(&w.g, "c:64")->mark = 1;
+	for (size_t i = 0; i < w.g.n; i++)
+		w.g.nodes[i]->run = 0;
+	graph_get(&w.g, "c:64")->run = 1;
 	sched_init(&w.s, &w.g, &w.j, &w.run, 2, 1);
 	wdrive(&w);
 	assert_int_equal(w.f.order.n, 1);
@@ -280,6 +323,75 @@ test_critical_path(void **state)
 	wclose(&w);
 }
 
+/* the pool is watched only while a ready node waits for a slot: with free
+   slots and nothing ready (a chain), never; with one slot and many ready
+   nodes, until the last of them has started */
+static void
+test_slotwait(void **state)
+{
+	struct world w;
+
+	chainset = 1;
+	wopen(&w, 8, 1);
+	chainset = 0;
+	w.run.acquire = facquire;
+	w.run.release = frelease;
+	w.run.slotwait = fslotwait;
+	w.f.slots = 8;
+	sched_pump(&w.s);
+	assert_int_equal(w.f.nrunning, 2);
+	while (w.f.nrunning) {
+		finishone(&w.f);
+		assert_int_equal(w.f.waiting, 0);
+	}
+	assert_int_equal(w.f.waitcalls, 0);
+	assert_int_equal(w.f.order.n, 4);
+	wclose(&w);
+
+	wopen(&w, 1, 1);
+	w.run.acquire = facquire;
+	w.run.release = frelease;
+	w.run.slotwait = fslotwait;
+	w.f.slots = 1;
+	sched_pump(&w.s);
+	assert_int_equal(w.f.nrunning, 1);
+	assert_int_equal(w.f.waiting, 1);
+	while (w.f.nrunning) {
+		int ready = 0;
+		for (size_t i = 0; i < w.g.n; i++)
+			ready += w.s.runs[i].st == N_READY;
+		/* watching exactly while a ready node waits */
+		assert_int_equal(w.f.waiting, ready > 0);
+		finishone(&w.f);
+	}
+	assert_int_equal(w.f.waiting, 0);
+	assert_int_equal(w.f.order.n, 10);
+	wclose(&w);
+}
+
+/* a journal that cannot be written stops the build: the node whose start
+   cannot be recorded does not run, and nothing starts after it */
+static void
+test_journal_failure(void **state)
+{
+	struct world w;
+	int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+
+	assert_true(full >= 0);
+	wopen(&w, 2, 10);
+	dup2(full, w.j.fd);
+	close(full);
+	unit_capture_begin();
+	wdrive(&w);
+	char *err = unit_capture_end();
+	assert_non_null(strstr(err, "cannot write journal"));
+	free(err);
+	assert_int_equal(w.s.jfail, 1);
+	assert_int_equal(w.f.starts, 0);
+	assert_int_equal(w.f.order.n, 0);
+	wclose(&w);
+}
+
 static int
 setup(void **state)
 {
@@ -303,6 +415,8 @@ main(void)
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_only_marked),
 		cmocka_unit_test(test_critical_path),
+		cmocka_unit_test(test_slotwait),
+		cmocka_unit_test(test_journal_failure),
 	};
 	return cmocka_run_group_tests_name("sched", tests, setup, teardown);
 }
