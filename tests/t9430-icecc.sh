@@ -140,8 +140,19 @@ test_expect_success 'the root is the local build'"'"'s, file by file' '
 	test "$(treehash root.local)" = "$(treehash root)"
 '
 
+test_expect_success 'a recipe with "distribute": false compiles locally' '
+	mv root root.ice2 && cp -R recipes recipes-local &&
+	jq ". + {distribute: false}" recipes/libdemo/recipe.json >recipes-local/libdemo/recipe.json &&
+	before=$(grep -c "END .* status=0 .* server=remote" ice/sched.log) &&
+	inbuild "\"$MLFS\" --state=\"$TRASH/st-nodist\" build --icecc --abi 64 \
+		--recipes \"$TRASH/recipes-local\" --profiles \"$TOP/abi-profiles\" --root \"$TRASH/root\" \
+		libdemo 2>\"$TRASH/nodist.err\"" &&
+	grep_q "1 of 1 node(s) built" nodist.err &&
+	test "$(grep -c "END .* status=0 .* server=remote" ice/sched.log)" -eq "$before" &&
+	mv root root.nodist
+'
+
 test_expect_success 'an unreachable daemon: a clear message, local compiles, no hang' '
-	mv root root.ice &&
 	inns sched "$MLFS" --state="$TRASH/st-nod" build --icecc --abi 64 --recipes "$TRASH/recipes" \
 		--profiles "$TOP/abi-profiles" --root "$TRASH/root" 2>nod.err &&
 	grep_q "the local icecream daemon cannot be reached" nod.err &&
