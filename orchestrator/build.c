@@ -19,7 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
+#include "bincache.h"
 #include "build.h"
+#include "ccwrap.h"
+#include "icecc.h"
 #include "env.h"
 #include "extract.h"
 #include "fetch.h"
@@ -65,6 +68,9 @@ struct bctx {
 	struct trace trace;        /* STATE/trace.jsonl, for mlfs report */
 	struct mergectx mc;
 	enum jevent *prev;         /* each node's last journal event before this run */
+	struct bincache bc;        /* the binary cache; bc.dir NULL: none */
+	struct ccstats cc0;        /* ccache's counters at the start */
+	int icecc;                 /* --icecc and the local daemon answers */
 	struct workq unpackq;      /* unpacks, off the loop, -j at once */
 	struct workq mergeq;       /* merges and the glue, off the loop, one at a time */
 	struct workq trashq;       /* trees of merged nodes on their way out */
@@ -186,6 +192,28 @@ out:
 	return rc;
 }
 
+/* the staging dir from the binary cache instead of the steps; 1 restored */
+static int
+restore(struct bctx *c, struct node *n)
+{
+	char *stage = state_stagedir(c->o->state, n->name), *log = state_logpath(c->o->state, n->name);
+	unsigned long long t0 = nowns();
+	int r;
+
+	status_clear(&c->st);
+	r = bincache_get(&c->bc, n->name, n->key, stage);
+	if (r < 0)
+		warn("'%s': its cache entry was refused; building it", n->name);
+	if (r == 1 && mkparent(log) == 0 && writefile(log, "", 0, 0644) == 0) {
+		logline(c, n, "restored from the binary cache '%s'", c->bc.url ? c->bc.url : c->bc.dir);
+		journal_record(&c->j, n->name, J_STEP, n->key, "restore", (nowns() - t0) / 1e9);
+		((struct nrun *)n->data)->restored = 1;
+	}
+	free(stage);
+	free(log);
+	return r == 1;
+}
+
 /* in a worker: a fresh source tree and staging dir (or, resuming, a fresh
    staging dir only); messages go to the node's log */
 static void
@@ -237,8 +265,13 @@ run_begin(void *ctx, struct node *n, struct strv *steps)
 {
 	struct bctx *c = ctx;
 	struct nodework *nw;
-	int r = resume(c, n, steps);
+	int r;
 
+	if (c->bc.dir && restore(c, n)) {
+		strvfree(steps);
+		return 0;
+	}
+	r = resume(c, n, steps);
 	if (r < 0)
 		return -1;
 	if (r == 0) {
@@ -282,6 +315,10 @@ stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 	}
 	mkdirs(home, 0755);
 	env_build(env, &in);
+	if (c->o->ccache)
+		ccwrap_env(env, c->o->state, step_chrooted(&c->sp, n));
+	if (c->icecc && !n->r->nodistribute)
+		icecc_env(env, c->o->ccache);
 	strvfree(&sources);
 	free(src);
 	free(stage);
@@ -338,6 +375,10 @@ merge_run(struct work *w)
 	   (the chroot stage) run programs that request it */
 	if (nw->rc == 0)
 		nw->rc = glue(c);
+	/* a failed store is a warning in the node's log: the node is merged */
+	if (nw->rc == 0 && c->bc.dir && !((struct nrun *)nw->n->data)->restored &&
+	    bincache_put(&c->bc, nw->n->name, nw->n->key, stage) < 0)
+		warn("'%s' was not stored in the binary cache '%s'", nw->n->name, c->bc.dir);
 	msgto(NULL);
 	if (f)
 		fclose(f);
@@ -402,6 +443,10 @@ run_acquire(void *ctx)
 {
 	struct bctx *c = ctx;
 
+	/* with cluster slots in the pool, nodes (their configure, link, install
+	   and check steps run here) stay within the local -j */
+	if (c->icecc && c->o->iceccslots && c->s.nrun >= c->o->jobs)
+		return 0;
 	return js_try_acquire(c->js);
 }
 
@@ -718,8 +763,13 @@ setup(struct bctx *c)
 	if (c->js && !c->o->quiet)
 		fprintf(stderr, "%s: joining the jobserver of the calling make (%d slots)\n", argv0,
 			js_size(c->js));
+	/* host mode only: the LFS stages' toolchains exist on this machine alone */
+	if (c->o->icecc && !c->o->lfs)
+		c->icecc = icecc_probe();
+	else if (c->o->icecc)
+		warn("--icecc: an LFS build compiles locally (its toolchains exist here alone)");
 	if (!c->js)
-		c->js = js_create(c->o->jobs, c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
+		c->js = js_create(c->o->jobs + (c->icecc ? c->o->iceccslots : 0), c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
 		return -1;
 	workq_init(&c->unpackq, c->loop, c->o->jobs);
@@ -729,6 +779,11 @@ setup(struct bctx *c)
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
 	};
+	if (c->o->cache && bincache_open(&c->bc, c->o->cache, c->o->state) < 0)
+		return -1;
+	if (c->o->ccache && (ccwrap_setup(c->o->state, c->o->lfs != NULL) < 0 ||
+	    ccwrap_stats(c->o->state, &c->cc0) < 0))
+		return -1;
 	c->mc.root = c->o->root ? c->o->root : c->o->lfs ? c->o->lfs : "/";
 	c->mc.prof = c->prof;
 	c->mc.abis = c->g->abis;
@@ -769,7 +824,23 @@ teardown(struct bctx *c)
 	strvfree(&c->canrun);
 	strvfree(&c->whynot);
 	strvfree(&c->fetched);
+	bincache_close(&c->bc);
 	free(c->prev);
+}
+
+/* what ccache did in this build */
+static void
+ccsummary(struct bctx *c)
+{
+	struct ccstats now;
+
+	if (ccwrap_stats(c->o->state, &now) < 0)
+		return;
+	unsigned long long h = now.hits - c->cc0.hits, m = now.misses - c->cc0.misses;
+	fprintf(stderr, "%s: ccache: %llu hit(s), %llu miss(es)", argv0, h, m);
+	if (h + m)
+		fprintf(stderr, ", %.0f%% hits", 100.0 * h / (h + m));
+	fputc('\n', stderr);
 }
 
 int
@@ -809,6 +880,8 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	if (!c.s.signal && glue(&c) < 0)
 		failed++;
 	status_summary(&c.st);
+	if (o->ccache && !o->quiet)
+		ccsummary(&c);
 	if (c.s.jfail)
 		error("the journal '%s' could not be written: the build stopped", c.j.path);
 	if (c.s.signal)

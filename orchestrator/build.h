@@ -35,6 +35,11 @@ struct buildopts {
 	int jsmode;           /* JSMODE_PIPE or JSMODE_FIFO */
 	char *fromstep;       /* restart failed nodes at this step */
 	int join;             /* join the jobserver of a calling make, if any */
+	char *cache;          /* binary cache of built nodes: a dir or an http(s) url;
+	                         NULL: none (bincache.h) */
+	int ccache;           /* every compiler through ccache (ccwrap.h) */
+	int icecc;            /* compiles through icecream (icecc.h) */
+	int iceccslots;       /* jobserver slots the cluster adds to -j */
 };
 
 /* text of the options that reach the build, for node keys */

@@ -32,8 +32,10 @@ int
 config_load(struct buildopts *o)
 {
 	static const char *const keys[] = {"root", "lfs", "recipes", "profiles", "patches",
-		"layout", "abis", "sources", "mirrors", "packages", "jobserver", NULL};
-	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout};
+		"layout", "cache", "abis", "sources", "mirrors", "packages", "jobserver", "ccache", "icecc",
+		"icecc_slots", NULL};
+	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout,
+		&o->cache};
 	char *path = xasprintf("%s/config.json", o->state);
 	const char *v, *js = NULL;
 	struct jdoc d = {0};
@@ -53,7 +55,7 @@ config_load(struct buildopts *o)
 		goto out;
 	}
 	rc = jdoc_keys(&d, "", d.root, keys);
-	for (size_t k = 0; k < 6; k++) {
+	for (size_t k = 0; k < 7; k++) {
 		if (jdoc_str(&d, "", d.root, keys[k], 0, &v) < 0)
 			rc = -1;
 		else if (v)
@@ -71,6 +73,15 @@ config_load(struct buildopts *o)
 		rc = jdoc_error(&d, "jobserver", "key 'jobserver' must be pipe or fifo, not '%s'", js);
 	else if (js)
 		o->jsmode = !strcmp(js, "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
+	if (jdoc_bool(&d, "", d.root, "ccache", &o->ccache) < 0 ||
+	    jdoc_bool(&d, "", d.root, "icecc", &o->icecc) < 0)
+		rc = -1;
+	json_t *slots_v = json_object_get(d.root, "icecc_slots");
+	if (slots_v && (!json_is_integer(slots_v) || json_integer_value(slots_v) < 0 ||
+	    json_integer_value(slots_v) > 4096))
+		rc = jdoc_error(&d, "icecc_slots", "key 'icecc_slots' must be a number from 0 to 4096");
+	else if (slots_v)
+		o->iceccslots = (int)json_integer_value(slots_v);
 out:
 	jdoc_release(&d);
 	return rc;
@@ -101,6 +112,11 @@ config_save(const struct buildopts *o)
 	json_object_set_new(c, "profiles", json_string(o->profiles));
 	json_object_set_new(c, "patches", json_string(o->patches));
 	json_object_set_new(c, "layout", json_string(o->layout));
+	if (o->cache)
+		json_object_set_new(c, "cache", json_string(o->cache));
+	json_object_set_new(c, "ccache", json_boolean(o->ccache));
+	json_object_set_new(c, "icecc", json_boolean(o->icecc));
+	json_object_set_new(c, "icecc_slots", json_integer(o->iceccslots));
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));
 	json_object_set_new(c, "mirrors", config_strarray(&o->mirrors));

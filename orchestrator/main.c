@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "book.h"
+#include "bincache.h"
 #include "build.h"
 #include "config.h"
 #include "graph.h"
@@ -63,6 +64,8 @@ static const char usage_text[] =
 	"  report [-o FILE]   the last build (--all: every kept one) as one HTML page\n"
 	"                     (default ./mlfs-report.html); --json: its data\n"
 	"  guest [OPTS] -- CMD  run CMD in a QEMU guest (x32 on; mlfs guest --help)\n"
+	"  cache push DIR     copy the binary cache's entries of this build's nodes to DIR\n"
+	"  cache gc [DIR]     remove the entries no node of this build has, and broken ones\n"
 	"  version            print the version\n"
 	"\n"
 	"options (before or after the command; -C DIR only before it):\n"
@@ -85,6 +88,11 @@ static const char usage_text[] =
 	"  --jobserver MODE   pipe (default, any GNU make) or fifo (make >= 4.4, ninja >= 1.13)\n"
 	"  --keep-build       keep build trees of merged nodes\n"
 	"  --from-step STEP   restart failed nodes at STEP\n"
+	"  --cache DIR|URL    restore nodes from this binary cache, store built ones\n"
+	"  --no-cache         no binary cache\n"
+	"  --ccache           every compiler through ccache (--no-ccache: not)\n"
+	"  --icecc            compiles through an icecream cluster (--no-icecc: not)\n"
+	"  --icecc-slots N    jobserver slots the cluster adds to -j\n"
 	"  --dot, --json, --explain   plan output formats\n"
 	"  --stats            print the time spent loading recipes and planning\n"
 	"  -q, --quiet        print only errors\n";
@@ -123,7 +131,8 @@ splitabis(struct strv *sv, const char *list)
 enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
-	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_ALL,
+	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_ALL, O_CACHE, O_NOCACHE,
+	O_CCACHE, O_NOCCACHE, O_ICECC, O_NOICECC, O_ICECCSLOTS,
 };
 
 static const struct option longopts[] = {
@@ -149,6 +158,13 @@ static const struct option longopts[] = {
 	{"stats", no_argument, NULL, O_STATS},
 	{"all", no_argument, NULL, O_ALL},
 	{"output", required_argument, NULL, 'o'},
+	{"cache", required_argument, NULL, O_CACHE},
+	{"no-cache", no_argument, NULL, O_NOCACHE},
+	{"ccache", no_argument, NULL, O_CCACHE},
+	{"no-ccache", no_argument, NULL, O_NOCCACHE},
+	{"icecc", no_argument, NULL, O_ICECC},
+	{"no-icecc", no_argument, NULL, O_NOICECC},
+	{"icecc-slots", required_argument, NULL, O_ICECCSLOTS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -221,6 +237,16 @@ parseopts(struct cli *c, int argc, char **argv)
 		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;
 		case O_DEPENDENTS: c->dependents = 1; break;
 		case O_STATS: c->stats = 1; break;
+		case O_CACHE:
+			free(o->cache);
+			o->cache = bincache_isurl(optarg) ? xstrdup(optarg) : abspath(optarg);
+			break;
+		case O_NOCACHE: replace(&o->cache, NULL); break;
+		case O_CCACHE: o->ccache = 1; break;
+		case O_NOCCACHE: o->ccache = 0; break;
+		case O_ICECC: o->icecc = 1; break;
+		case O_NOICECC: o->icecc = 0; break;
+		case O_ICECCSLOTS: o->iceccslots = number(optarg, "--icecc-slots"); break;
 		default: usage(NULL, NULL);
 		}
 	}
@@ -361,7 +387,7 @@ cmd_status(struct cli *c)
 	struct world w;
 	struct journal j;
 	char *path;
-	size_t counts[4] = {0};
+	size_t counts[4] = {0}, restored = 0;
 	const char *names[4] = {"done", "failed", "interrupted", "pending"};
 
 	plan_load(&w, &c->o, c->stats);
@@ -385,15 +411,19 @@ cmd_status(struct cli *c)
 		else if (s && s->ev == J_INTERRUPTED && !strcmp(s->key, n->key))
 			k = 2;
 		counts[k]++;
-		printf("%-12s %-24s", names[k], n->name);
+		int rest = k == 0 && s->step && !strcmp(s->step, "restore");
+		restored += rest;
+		printf("%-12s %-24s", rest ? "restored" : names[k], n->name);
 		if (k == 0 && s->secs > 0)
 			printf(" %.1f s", s->secs);
 		if ((k == 1 || k == 2) && s->step)
 			printf(" at step '%s'", s->step);
 		putchar('\n');
 	}
-	printf("%zu done, %zu failed, %zu interrupted, %zu pending\n", counts[0], counts[1], counts[2],
-		counts[3]);
+	printf("%zu done", counts[0]);
+	if (restored)
+		printf(" (%zu restored)", restored);
+	printf(", %zu failed, %zu interrupted, %zu pending\n", counts[1], counts[2], counts[3]);
 	journal_close(&j);
 	free(path);
 	plan_release(&w);
@@ -611,6 +641,59 @@ cmd_report(struct cli *c)
 	return rc < 0 ? 1 : 0;
 }
 
+/* the binary cache's local dir, from the kept --cache; exits when there is none */
+static char *
+cachedir(const struct cli *c)
+{
+	struct bincache bc;
+	char *dir;
+
+	if (!c->o.cache)
+		fatal("no binary cache: build with --cache DIR or --cache URL first");
+	if (bincache_open(&bc, c->o.cache, c->o.state) < 0)
+		exit(1);
+	dir = xstrdup(bc.dir);
+	bincache_close(&bc);
+	return dir;
+}
+
+static int
+cmd_cache(struct cli *c)
+{
+	struct world w;
+	struct strv keys = {0};
+	unsigned long long bytes = 0;
+	char *dir, *to;
+	long n;
+
+	if (!c->args.n || (strcmp(c->args.v[0], "push") && strcmp(c->args.v[0], "gc")))
+		usage("cache needs 'push DIR' or 'gc [DIR]'", NULL);
+	if (!strcmp(c->args.v[0], "push") && c->args.n != 2)
+		usage("cache push needs a directory", NULL);
+	if (c->args.n > 2)
+		usage("cache takes at most one directory, not '%s'", c->args.v[2]);
+	plan_load(&w, &c->o, c->stats);
+	for (size_t i = 0; i < w.g.n; i++)
+		strvadd(&keys, w.g.nodes[i]->key);
+	dir = !strcmp(c->args.v[0], "gc") && c->args.n == 2 ? abspath(c->args.v[1]) : cachedir(c);
+	if (!strcmp(c->args.v[0], "push")) {
+		to = abspath(c->args.v[1]);
+		n = bincache_push(dir, to, &keys);
+		if (n >= 0 && !c->o.quiet)
+			fprintf(stderr, "%s: %ld entr%s copied to '%s'\n", argv0, n, n == 1 ? "y" : "ies", to);
+		free(to);
+	} else {
+		n = bincache_gc(dir, &keys, &bytes);
+		if (n >= 0 && !c->o.quiet)
+			fprintf(stderr, "%s: %ld file(s) removed from '%s' (%.1f MiB)\n", argv0, n, dir,
+				bytes / 1048576.0);
+	}
+	free(dir);
+	strvfree(&keys);
+	plan_release(&w);
+	return n < 0 ? 1 : 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*run)(struct cli *);
@@ -627,6 +710,7 @@ static const struct cmd {
 	{"uninstall", cmd_uninstall, 1, 1},
 	{"book", cmd_book, 1, 0},
 	{"report", cmd_report, 0, 0},
+	{"cache", cmd_cache, 1, 1},
 };
 
 static void
@@ -642,6 +726,7 @@ clifree(struct cli *c)
 	free(c->o.patches);
 	free(c->o.layout);
 	free(c->o.fromstep);
+	free(c->o.cache);
 	strvfree(&c->o.abis);
 	strvfree(&c->o.srcover);
 	strvfree(&c->o.mirrors);

@@ -15,7 +15,7 @@ static const char *const stages[NSTAGES] = {"cross", "temp", "chroot", "system"}
 
 static const char *const topkeys[] = {
 	"name", "version", "description", "stage", "order", "abis", "one_pass",
-	"deps_complete", "check_cross", "primary_first", "needs_run", "toolchain", "lfs_only", "depends", "host_depends", "sources", "patches", "include", "env",
+	"deps_complete", "check_cross", "primary_first", "needs_run", "toolchain", "lfs_only", "distribute", "depends", "host_depends", "sources", "patches", "include", "env",
 	"multilib", NULL,
 };
 static const char *const srckeys[] = {
@@ -423,6 +423,9 @@ parsetop(struct recipe *r, const struct jdoc *d, const char *patchdir, const str
 		rc |= jdoc_error(d, "lfs_only", "key 'lfs_only' must say why (a non-empty string)");
 	else if (s)
 		r->lfsonly = xstrdup(s);
+	int distribute = 1;
+	rc |= jdoc_bool(d, "", o, "distribute", &distribute);
+	r->nodistribute = !distribute;
 	rc |= jdoc_strlist(d, "", o, "depends", 0, &r->depends);
 	rc |= jdoc_strlist(d, "", o, "host_depends", 0, &r->hostdepends);
 	rc |= parsesources(r, d, json_object_get(o, "sources"));

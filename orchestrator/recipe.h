@@ -63,6 +63,7 @@ struct recipe {
 	                   every later page of its stage waits for it on its ABI */
 	char *lfsonly;  /* "lfs_only": why it has no place in host mode (the host's
 	                   toolchain builds there), or NULL; owned */
+	int nodistribute; /* "distribute": false: its compiles stay local with --icecc */
 	struct strv depends;    /* "zlib" or "zlib:64" */
 	struct strv hostdepends; /* like depends, in host mode only: an LFS build has
 	                            them from an earlier stage (readline's ncurses) */

@@ -208,6 +208,7 @@ begin(struct sched *s, struct node *n, struct nrun *r)
 	s->nrun++;
 	r->t0 = r->tstep = nowns();
 	r->step = 0;
+	r->restored = 0;
 	r->unpacking = 1;
 	strvfree(&r->steps);
 	if (s->j && journal_start(s->j, n->name, n->key, n->own) < 0) {

@@ -35,6 +35,8 @@ struct nrun {
 	int unpacking;          /* 1 from its start until its first step can run */
 	double prio;            /* the longest path from here to the end: ready nodes
 	                           with the highest start first */
+	int restored;           /* the runner restored its staging dir from a cache:
+	                           no step ran */
 };
 
 /* what a runner does for the scheduler; every call returns 0 or -1 */

@@ -111,8 +111,8 @@ status_update(struct status *st, struct node *n)
 	if (st->tty) {
 		if (r->st == N_DONE || r->st == N_FAILED) {
 			status_clear(st);
-			fprintf(stderr, "%s %s (%.1f s)\n", r->st == N_DONE ? "built" : "FAILED",
-				n->name, secs);
+			fprintf(stderr, "%s %s (%.1f s)\n", r->st == N_DONE ? r->restored ?
+				"restored" : "built" : "FAILED", n->name, secs);
 		}
 		draw(st);
 		return;
@@ -123,8 +123,8 @@ status_update(struct status *st, struct node *n)
 			curstep(r));
 		break;
 	case N_DONE:
-		fprintf(stderr, "mlfs: [%zu/%zu] %s: merged (%.1f s)\n", st->s->ndone, st->s->ntodo,
-			n->name, secs);
+		fprintf(stderr, "mlfs: [%zu/%zu] %s: %s (%.1f s)\n", st->s->ndone, st->s->ntodo,
+			n->name, r->restored ? "restored" : "merged", secs);
 		break;
 	case N_FAILED:
 		fprintf(stderr, "mlfs: [%zu/%zu] %s: FAILED at %s\n", st->s->ndone, st->s->ntodo,
@@ -149,7 +149,7 @@ status_note(struct status *st, const char *node, const char *msg)
 void
 status_summary(struct status *st)
 {
-	size_t failed = 0, blocked = 0, stopped = 0;
+	size_t failed = 0, blocked = 0, stopped = 0, restored = 0;
 	struct sched *s = st->s;
 
 	for (size_t i = 0; i < s->g->n; i++) {
@@ -157,6 +157,7 @@ status_summary(struct status *st)
 		blocked += s->runs[i].st == N_BLOCKED || (s->runs[i].st == N_READY && s->stopping) ||
 			(s->runs[i].st == N_WAIT && s->stopping);
 		stopped += s->runs[i].st == N_STOPPED;
+		restored += s->runs[i].st == N_DONE && s->runs[i].restored;
 	}
 	status_clear(st);
 	if (st->tty)
@@ -166,6 +167,8 @@ status_summary(struct status *st)
 		return;
 	fprintf(stderr, "mlfs: %zu of %zu node(s) built in %.1f s", s->ndone, s->ntodo,
 		(nowns() - st->t0) / 1e9);
+	if (restored)
+		fprintf(stderr, " (%zu restored from the cache)", restored);
 	if (failed)
 		fprintf(stderr, ", %zu failed", failed);
 	if (blocked)

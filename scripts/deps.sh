@@ -21,6 +21,8 @@ pkgs=(
 	tidy chromium
 	# the QEMU guest that runs x32 programs (its kernel: scripts/guest.sh)
 	qemu-system-x86
+	# mlfs build --ccache and --icecc
+	ccache icecc
 )
 
 if [ "${1:-}" = --print ]; then
