@@ -62,20 +62,27 @@ guestcmd_main(int argc, char **argv)
 		case 't':
 			(ch == 'j' ? &j.cpus : &j.timeout)[0] = (int)strtol(optarg, &end, 10);
 			if (*end || end == optarg)
-				return usage2("-j and --timeout take a number");
+				optind = argc + 1;
 			break;
-		case 'h': fputs(guest_usage, stdout); return 0;
-		default: return usage2(NULL);
+		case 'h': fputs(guest_usage, stdout); optind = argc + 2; break;
+		default: optind = argc + 1; break;
 		}
+		if (optind > argc)
+			break;
 	}
-	if (optind >= argc)
-		return usage2("no command");
-	if (root && !exists(root)) {
-		fprintf(stderr, "%s: error: guest: no root '%s'\n", argv0, root);
-		return 2;
+	if (optind > argc) {
+		free(root);
+		free(cwd);
+		strvfree(&rw);
+		return optind == argc + 2 ? 0 : usage2("a bad option (-j and --timeout take a number)");
 	}
 	state = abspath(st && *st ? st : ".mlfs");
-	if (guest_open(&g, state, &why) < 0) {
+	if (optind >= argc) {
+		rc = usage2("no command");
+	} else if (root && !exists(root)) {
+		fprintf(stderr, "%s: error: guest: no root '%s'\n", argv0, root);
+		rc = 2;
+	} else if (guest_open(&g, state, &why) < 0) {
 		error("'%s': no QEMU guest here: %s", j.name, why);
 		rc = 125;
 	} else {

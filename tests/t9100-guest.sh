@@ -7,10 +7,7 @@ ml() { "$MLFS" --state="$TRASH/st" "$@"; }
 
 # qemu processes whose command line names this test's directory
 guests() {
-	for p in /proc/[0-9]*; do
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "^[^ ]*qemu-system-x86_64 .*$TRASH" && echo "${p#/proc/}"
-	done
-	return 0
+	pgrep -f "qemu-system-x86_64 .*$TRASH" || true
 }
 
 if ! command -v qemu-system-x86_64 >/dev/null || [ ! -s "${MLFS_GUEST_DIR:-/var/lib/mlfs/guest}/id" ]; then
@@ -62,7 +59,8 @@ OPTS=(--recipes "$TRASH/recipes" --profiles "$TOP/abi-profiles" --abi x32 --root
 
 # start a build, wait until the guest step runs; sets pid
 startlong() {
-	rm -f "$1"
+	rm -f "$1" st/logs/long/x32.log
+	ml clean long >/dev/null 2>&1
 	{ "$MLFS" --state="$TRASH/st" build "${OPTS[@]}" 2>"$1" & } &&
 	pid=$! &&
 	for _ in $(seq 600); do grep -q "the check step runs" st/logs/long/x32.log 2>/dev/null && break; sleep 0.5; done &&
@@ -88,6 +86,7 @@ test_expect_success 'kill -9 of mlfs during a guest step leaves no qemu behind' 
 '
 
 test_expect_success 'a guest step that runs past MLFS_GUEST_TIMEOUT fails, naming the node' '
+	ml clean long >/dev/null 2>&1 &&
 	test_expect_code 1 env MLFS_GUEST_TIMEOUT=1 "$MLFS" --state="$TRASH/st" build "${OPTS[@]}" 2>to.err &&
 	grep -q "long:x32. failed at step .check." to.err &&
 	grep -q "long:x32.: the guest (.*) ran past the timeout of 1 s" st/logs/long/x32.log &&
