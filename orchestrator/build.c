@@ -32,22 +32,16 @@
 #include "profile.h"
 #include "recipe.h"
 #include "sched.h"
+#include "statedir.h"
 #include "status.h"
+#include "step.h"
+#include "unpack.h"
 #include "util.h"
 #include "vcs.h"
 
 enum { KILL_GRACE_MS = 10000 };
 
 static const char *const stepnames[] = {"prepare", "configure", "build", "check", "install", NULL};
-
-/* a running step */
-struct job {
-	uv_process_t proc;
-	struct node *n;
-	struct bctx *c;
-	int logfd;
-	struct job *next;
-};
 
 struct bctx {
 	const struct buildopts *o;
@@ -59,7 +53,7 @@ struct bctx {
 	struct sched s;
 	struct runner run;
 	struct jobserver *js;
-	struct job *jobs;          /* running steps */
+	struct stepper sp;         /* the running steps */
 	struct strv canrun;        /* ABIs whose programs run here */
 	struct strv whynot;        /* pairs: ABI, why it cannot run */
 	struct strv fetched;       /* pairs: "alg:sum", cache path */
@@ -71,127 +65,9 @@ struct bctx {
 };
 
 char *
-build_nodedir(const char *node)
-{
-	char *s = xstrdup(node), *colon = strchr(s, ':');
-
-	if (colon)
-		*colon = '/';
-	return s;
-}
-
-/* state/<sub>/<node as a file name><suffix>; caller frees */
-static char *
-statepath(const struct buildopts *o, const char *sub, const char *node, const char *suffix)
-{
-	char *f = build_nodedir(node), *p = xasprintf("%s/%s/%s%s", o->state, sub, f, suffix);
-
-	free(f);
-	return p;
-}
-
-char *
-build_srcdir(const struct buildopts *o, const char *node)
-{
-	return statepath(o, "build", node, "/src");
-}
-
-char *
-build_stagedir(const struct buildopts *o, const char *node)
-{
-	return statepath(o, "stage", node, "");
-}
-
-char *
-build_logpath(const struct buildopts *o, const char *node)
-{
-	return statepath(o, "logs", node, ".log");
-}
-
-char *
 build_keyopts(const struct buildopts *o)
 {
 	return xasprintf("root=%s\nlfs=%s\n", o->root ? o->root : "", o->lfs ? o->lfs : "");
-}
-
-/* wall-clock time in ns: comparable between processes, for the logs */
-static unsigned long long
-wallns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static const char *
-override(const struct buildopts *o, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = 0; i < o->srcover.n; i++)
-		if (!strncmp(o->srcover.v[i], name, n) && o->srcover.v[i][n] == '=')
-			return o->srcover.v[i] + n + 1;
-	return NULL;
-}
-
-static const char *
-cachepath(struct bctx *c, const struct source *s)
-{
-	char key[80];
-
-	snprintf(key, sizeof(key), "%s:%s", hashname(s->alg), s->sum);
-	for (size_t i = 0; i + 1 < c->fetched.n; i += 2)
-		if (!strcmp(c->fetched.v[i], key))
-			return c->fetched.v[i + 1];
-	return NULL;
-}
-
-/* copy a tree with cp -a semantics through a child; -1 with a message */
-static int
-copytree(struct bctx *c, const char *from, const char *to)
-{
-	char *cmd[] = {"cp", "-a", "--", NULL, NULL, NULL};
-	char *src = xasprintf("%s/.", from);
-	int rc;
-
-	cmd[3] = src;
-	cmd[4] = (char *)to;
-	rc = runwait(cmd, NULL);
-	free(src);
-	if (rc != 0)
-		return error("cannot copy '%s' to '%s'", from, to);
-	return 0;
-}
-
-/* put the node's main source into src */
-static int
-unpack(struct bctx *c, struct node *n, const char *src)
-{
-	struct recipe *r = n->r;
-	const char *dir = override(c->o, r->name);
-	const struct source *s = r->nsources ? &r->sources[0] : NULL;
-	char *cache;
-	int rc;
-
-	if (dir)
-		return copytree(c, dir, src);
-	if (!s)
-		return 0;
-	switch (s->kind) {
-	case SRC_PATH:
-		return copytree(c, s->path, src);
-	case SRC_GIT:
-		cache = pathjoin(c->o->state, "cache/git");
-		rc = vcs_checkout(s->url, s->commit, cache, src);
-		free(cache);
-		return rc;
-	case SRC_URL:
-		if (!cachepath(c, s))
-			return error("'%s': source '%s' was not fetched", n->name, s->fname);
-		return extract_archive(cachepath(c, s), src, 1);
-	}
-	return 0;
 }
 
 static int
@@ -222,7 +98,7 @@ whynot(struct bctx *c, const char *abi)
 static void
 logline(struct bctx *c, struct node *n, const char *fmt, const char *arg)
 {
-	char *path = build_logpath(c->o, n->name);
+	char *path = state_logpath(c->o->state, n->name);
 	FILE *f = fopen(path, "a");
 
 	if (f) {
@@ -239,7 +115,7 @@ planstep(struct bctx *c, struct node *n, struct strv *steps)
 {
 	struct recipe *r = n->r;
 
-	if (r->npatches && !override(c->o, r->name))
+	if (r->npatches && !unpack_override(&c->o->srcover, r->name))
 		strvadd(steps, "patch");
 	for (size_t i = 0; stepnames[i]; i++) {
 		const char *st = stepnames[i];
@@ -261,61 +137,6 @@ planstep(struct bctx *c, struct node *n, struct strv *steps)
 	}
 }
 
-/* remove path (a tree) in the background: rm -rf, started by a shell that
-   returns at once, so that neither the loop nor the exit of mlfs waits */
-static void
-rmlater(const char *path)
-{
-	char *cmd[] = {"sh", "-c", "rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "mlfs-rm",
-		(char *)path, NULL};
-
-	if (runwait(cmd, NULL) != 0)
-		rmtree(path);
-}
-
-/* let the tree at path go without waiting for it (gcc's takes a minute to
-   remove): renamed into STATE/trash at once, where the node may unpack
-   again, then removed in the background; -1 with a message */
-static int
-discard(const struct buildopts *o, const char *path)
-{
-	static unsigned seq;
-	char *dir, *trash;
-	int rc = 0;
-
-	if (!exists(path))
-		return 0;
-	dir = xasprintf("%s/trash", o->state);
-	trash = xasprintf("%s/%ld.%u", dir, (long)getpid(), seq++);
-	if (mkdirs(dir, 0755) < 0 || rename(path, trash) < 0)
-		rc = rmtree(path);
-	else
-		rmlater(trash);
-	free(trash);
-	free(dir);
-	return rc;
-}
-
-/* the trees an earlier mlfs left in STATE/trash (killed before they went) */
-static void
-emptytrash(const struct buildopts *o)
-{
-	char *dir = xasprintf("%s/trash", o->state);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *p = pathjoin(dir, e->d_name);
-		rmlater(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-}
-
 /* --from-step: keep the build tree of a node that failed and skip the steps
    before STEP; 1 when it applies, 0 when the node unpacks afresh, -1 on error */
 static int unpacknode(struct bctx *c, struct node *n, struct strv *steps);
@@ -323,7 +144,7 @@ static int unpacknode(struct bctx *c, struct node *n, struct strv *steps);
 static int
 resume(struct bctx *c, struct node *n, struct strv *steps)
 {
-	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
+	char *src = state_srcdir(c->o->state, n->name), *stage = state_stagedir(c->o->state, n->name);
 	enum jevent ev = c->prev[n->index];
 	long at;
 	int rc = 0;
@@ -367,9 +188,9 @@ run_begin(void *ctx, struct node *n, struct strv *steps)
 static int
 unpacknode(struct bctx *c, struct node *n, struct strv *steps)
 {
-	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
-	char *top = statepath(c->o, "build", n->name, "");
-	char *log = build_logpath(c->o, n->name);
+	char *src = state_srcdir(c->o->state, n->name), *stage = state_stagedir(c->o->state, n->name);
+	char *top = state_path(c->o->state, "build", n->name, "");
+	char *log = state_logpath(c->o->state, n->name);
 	int rc = 0;
 	int fd;
 
@@ -380,10 +201,10 @@ unpacknode(struct bctx *c, struct node *n, struct strv *steps)
 			stage_name(n->r->stage));
 		close(fd);
 	}
-	if (discard(c->o, top) < 0 || discard(c->o, stage) < 0 || mkdirs(src, 0755) < 0 ||
+	if (state_discard(c->o->state, top) < 0 || state_discard(c->o->state, stage) < 0 || mkdirs(src, 0755) < 0 ||
 	    mkdirs(stage, 0755) < 0)
 		rc = -1;
-	else if (unpack(c, n, src) < 0)
+	else if (unpack_node(c->o, &c->fetched, n, src) < 0)
 		rc = -1;
 	if (rc == 0)
 		planstep(c, n, steps);
@@ -396,202 +217,11 @@ unpacknode(struct bctx *c, struct node *n, struct strv *steps)
 	return rc;
 }
 
-/* the bash program that runs one step of build.sh */
-static const char driver[] =
-	"set -e -o pipefail\n"
-	"step=$1; shift\n"
-	"if [ \"$step\" = patch ]; then\n"
-	"  for p in \"$@\"; do\n"
-	"    echo \"mlfs: applying patch '${p##*/}'\"\n"
-	"    if ! patch -p1 -N -i \"$p\"; then\n"
-	"      echo \"mlfs: patch '$p' does not apply; rejected hunks:\"\n"
-	"      find . -name '*.rej' -exec cat {} +\n"
-	"      exit 1\n"
-	"    fi\n"
-	"  done\n"
-	"  exit 0\n"
-	"fi\n"
-	"i=0\n"
-	"while v=MLFS_INCLUDE_$i; [ -n \"${!v:-}\" ]; do . \"${!v}\"; i=$((i + 1)); done\n"
-	". \"$MLFS_RECIPE/build.sh\"\n"
-	"fn=$step\n"
-	"if declare -F \"${step}_${MLFS_ABI}\" >/dev/null; then fn=${step}_${MLFS_ABI}; fi\n"
-	"cd \"$MLFS_SRC\"\n"
-	"\"$fn\"\n";
-
-static char *
-pgidpath(const struct buildopts *o, const char *node)
-{
-	return statepath(o, "run", node, ".pgid");
-}
-
-/* end the process group recorded in a run/PKG/ABI.pgid file of a killed
-   mlfs if it still runs a step, and remove the file */
-static void
-reapone(const char *p)
-{
-	char *text, *cmd, *proc;
-	long pgid;
-	size_t len;
-
-	text = readfile(p, NULL);
-	pgid = text ? strtol(text, NULL, 10) : 0;
-	proc = xasprintf("/proc/%ld/cmdline", pgid);
-	cmd = pgid > 1 ? readfile(proc, &len) : NULL;
-	free(proc);
-	if (cmd && memmem(cmd, len, "mlfs-step", 9)) {
-		warn("ending the steps left running by an interrupted build (process group %ld)", pgid);
-		kill(-pgid, SIGKILL);
-		for (int i = 0; i < 100 && kill(-pgid, 0) == 0; i++)
-			usleep(10000);
-	}
-	unlink(p);
-	free(cmd);
-	free(text);
-}
-
-/* reapone for every .pgid file of a run/PKG directory */
-static void
-reapdir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		if (!endswith(e->d_name, ".pgid"))
-			continue;
-		char *p = pathjoin(dir, e->d_name);
-		reapone(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-}
-
-/* a step of an earlier mlfs that was killed may still run: end its process
-   group before anything touches the trees it writes */
-static void
-reap(const struct buildopts *o)
-{
-	char *dir = xasprintf("%s/run", o->state);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *p = pathjoin(dir, e->d_name);
-		if (endswith(p, ".pgid"))
-			reapone(p);
-		else
-			reapdir(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	mkdirs(dir, 0755);
-	free(dir);
-}
-
-/*
- * The chroot and system stages of an LFS build run inside `chroot $LFS`. Each
- * step enters a private mount namespace (unshare), mounts /dev, /proc, /sys
- * and /run there, binds the state, recipe and patch dirs under /run/mlfs, and
- * chroots. When the step's last process ends the namespace and its mounts go
- * with it, so nothing stays mounted after a crash.
- */
-static const char chrootsetup[] =
-	"set -e\n"
-	"lfs=$1 state=$2 recipes=$3 patches=$4; shift 4\n"
-	"mkdir -p \"$lfs/dev\" \"$lfs/proc\" \"$lfs/sys\" \"$lfs/run\"\n"
-	"mount --rbind /dev \"$lfs/dev\"\n"
-	"mount -t proc proc \"$lfs/proc\"\n"
-	"mount -t sysfs sysfs \"$lfs/sys\"\n"
-	"mount -t tmpfs tmpfs \"$lfs/run\"\n"
-	"mkdir -p \"$lfs/run/mlfs/state\" \"$lfs/run/mlfs/recipes\" \"$lfs/run/mlfs/patches\"\n"
-	"mount --bind \"$state\" \"$lfs/run/mlfs/state\"\n"
-	"mount --bind \"$recipes\" \"$lfs/run/mlfs/recipes\"\n"
-	"if [ -d \"$patches\" ]; then mount --bind \"$patches\" \"$lfs/run/mlfs/patches\"; fi\n"
-	"exec chroot \"$lfs\" \"$@\"\n";
-
-/* 1 when the steps of n run inside chroot $LFS */
-static int
-chrooted(const struct bctx *c, const struct node *n)
-{
-	return c->o->lfs && n->r->stage >= STAGE_CHROOT;
-}
-
-/* a host path as the chrooted step sees it */
-static char *
-inside(const struct bctx *c, const char *path)
-{
-	const char *from[] = {c->o->state, c->rs->dir, c->rs->patchdir};
-	const char *to[] = {"/run/mlfs/state", "/run/mlfs/recipes", "/run/mlfs/patches"};
-
-	for (int i = 0; i < 3; i++) {
-		size_t n = strlen(from[i]);
-		if (!strncmp(path, from[i], n) && (path[n] == '/' || !path[n]))
-			return xasprintf("%s%s", to[i], path + n);
-	}
-	return xstrdup(path);
-}
-
-/* rewrite the environment's paths for a chrooted step */
-static void
-insideenv(const struct bctx *c, struct strv *env)
-{
-	for (size_t i = 0; i < env->n; i++) {
-		char *eq = strchr(env->v[i], '=');
-		if (!eq || eq[1] != '/')
-			continue;
-		char *in = inside(c, eq + 1);
-		if (strcmp(in, eq + 1)) {
-			char *kv = xasprintf("%.*s=%s", (int)(eq - env->v[i]), env->v[i], in);
-			free(env->v[i]);
-			env->v[i] = kv;
-		}
-		free(in);
-	}
-}
-
-static void
-job_close_cb(uv_handle_t *h)
-{
-	free(h->data);
-}
-
-static void
-job_exit_cb(uv_process_t *p, int64_t status, int sig)
-{
-	struct job *jb = p->data, **pp;
-	struct bctx *c = jb->c;
-	struct node *n = jb->n;
-
-	for (pp = &c->jobs; *pp != jb; pp = &(*pp)->next)
-		;
-	*pp = jb->next;
-	{
-		char *pg = pgidpath(c->o, n->name);
-		unlink(pg);
-		free(pg);
-	}
-	if (jb->logfd >= 0) {
-		dprintf(jb->logfd, "mlfs: --- step ended at %llu\n", wallns());
-		if (sig)
-			dprintf(jb->logfd, "mlfs: step terminated by signal %d\n", sig);
-		else if (status)
-			dprintf(jb->logfd, "mlfs: step failed with status %d\n", (int)status);
-		close(jb->logfd);
-	}
-	uv_close((uv_handle_t *)p, job_close_cb);
-	sched_stepdone(&c->s, n, sig ? -sig : (int)status);
-}
-
 static void
 stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 {
-	char *src = build_srcdir(c->o, n->name), *stage = build_stagedir(c->o, n->name);
-	char *home = statepath(c->o, "build", n->name, "/home");
+	char *src = state_srcdir(c->o->state, n->name), *stage = state_stagedir(c->o->state, n->name);
+	char *home = state_path(c->o->state, "build", n->name, "/home");
 	struct strv sources = {0};
 	struct envin in = {
 		.prof = c->prof, .abi = n->abi, .r = n->r, .abis = &c->g->abis,
@@ -603,7 +233,7 @@ stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 
 	for (size_t i = 0; i < n->r->nsources; i++) {
 		const struct source *s = &n->r->sources[i];
-		const char *p = s->kind == SRC_URL ? cachepath(c, s) : s->path;
+		const char *p = s->kind == SRC_URL ? unpack_cached(&c->fetched, s) : s->path;
 		strvadd(&sources, p ? p : "");
 	}
 	mkdirs(home, 0755);
@@ -618,95 +248,29 @@ static int
 run_start(void *ctx, struct node *n, const char *step)
 {
 	struct bctx *c = ctx;
-	struct job *jb = xcalloc(1, sizeof(*jb));
-	struct strv args = {0}, env = {0};
-	uv_process_options_t po = {0};
-	uv_stdio_container_t io[5];
-	char *log = build_logpath(c->o, n->name), *src = build_srcdir(c->o, n->name);
-	int rc, nio = 3, rfd, wfd;
+	struct strv env = {0};
+	int rc;
 
-	jb->n = n;
-	jb->c = c;
-	mkparent(log);
-	jb->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (jb->logfd < 0) {
-		error("cannot open log '%s':", log);
-		free(jb);
-		free(log);
-		free(src);
-		return -1;
-	}
-	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
 	stepenv(c, n, step, &env);
-	if (chrooted(c, n)) {
-		insideenv(c, &env);
-		strvadd(&args, "unshare");
-		strvadd(&args, "--mount");
-		strvadd(&args, "--propagation");
-		strvadd(&args, "private");
-		strvadd(&args, "--");
-		strvadd(&args, "/bin/sh");
-		strvadd(&args, "-c");
-		strvadd(&args, chrootsetup);
-		strvadd(&args, "mlfs-chroot");
-		strvadd(&args, c->o->lfs);
-		strvadd(&args, c->o->state);
-		strvadd(&args, c->rs->dir);
-		strvadd(&args, c->rs->patchdir);
-		strvadd(&args, "/bin/bash");
-	} else {
-		strvadd(&args, "bash");
-	}
-	strvadd(&args, "--noprofile");
-	strvadd(&args, "--norc");
-	strvadd(&args, "-c");
-	strvadd(&args, driver);
-	strvadd(&args, "mlfs-step");
-	strvadd(&args, step);
-	if (!strcmp(step, "patch"))
-		for (size_t i = 0; i < n->r->npatches; i++)
-			strvtake(&args, chrooted(c, n) ? inside(c, n->r->patches[i].file) :
-				xstrdup(n->r->patches[i].file));
-	io[0].flags = UV_IGNORE;
-	io[1].flags = io[2].flags = UV_INHERIT_FD;
-	io[1].data.fd = io[2].data.fd = jb->logfd;
-	if (c->js && js_fds(c->js, &rfd, &wfd) == 2) {
-		io[JS_CHILDR].flags = io[JS_CHILDW].flags = UV_INHERIT_FD;
-		io[JS_CHILDR].data.fd = rfd;
-		io[JS_CHILDW].data.fd = wfd;
-		nio = 5;
-	}
-	po.file = args.v[0];
-	po.args = args.v;
-	po.env = env.v;
-	po.cwd = src;
-	po.flags = UV_PROCESS_DETACHED;
-	po.stdio = io;
-	po.stdio_count = nio;
-	po.exit_cb = job_exit_cb;
-	jb->proc.data = jb;
-	rc = uv_spawn(c->loop, &jb->proc, &po);
-	strvfree(&args);
+	rc = step_start(&c->sp, n, step, &env);
 	strvfree(&env);
-	free(log);
-	free(src);
-	if (rc < 0) {
-		dprintf(jb->logfd, "mlfs: cannot start bash: %s\n", uv_strerror(rc));
-		close(jb->logfd);
-		jb->logfd = -1;
-		uv_close((uv_handle_t *)&jb->proc, job_close_cb);
-		return error("'%s': cannot start step '%s': %s", n->name, step, uv_strerror(rc));
-	}
-	jb->next = c->jobs;
-	c->jobs = jb;
-	{
-		char *pg = pgidpath(c->o, n->name), *txt = xasprintf("%d\n", jb->proc.pid);
-		if (mkparent(pg) == 0)
-			writefile(pg, txt, strlen(txt), 0644);
-		free(pg);
-		free(txt);
-	}
-	return 0;
+	return rc;
+}
+
+static void
+run_killall(void *ctx, int sig)
+{
+	struct bctx *c = ctx;
+
+	step_killall(&c->sp, sig);
+}
+
+static void
+step_done(void *ctx, struct node *n, int status)
+{
+	struct bctx *c = ctx;
+
+	sched_stepdone(&c->s, n, status);
 }
 
 static int glue(struct bctx *c);
@@ -715,10 +279,10 @@ static int
 run_finish(void *ctx, struct node *n)
 {
 	struct bctx *c = ctx;
-	char *stage = build_stagedir(c->o, n->name);
+	char *stage = state_stagedir(c->o->state, n->name);
 	int rc;
 
-	char *log = build_logpath(c->o, n->name);
+	char *log = state_logpath(c->o->state, n->name);
 	int fd = open(log, O_WRONLY | O_APPEND | O_CLOEXEC), saved = -1;
 
 	/* the merge's messages go to the node's log, which a failure report shows */
@@ -749,23 +313,14 @@ static void
 run_after(void *ctx, struct node *n)
 {
 	struct bctx *c = ctx;
-	char *stage = build_stagedir(c->o, n->name);
-	char *top = statepath(c->o, "build", n->name, "");
+	char *stage = state_stagedir(c->o->state, n->name);
+	char *top = state_path(c->o->state, "build", n->name, "");
 
-	discard(c->o, stage);
+	state_discard(c->o->state, stage);
 	if (!c->o->keepbuild)
-		discard(c->o, top);
+		state_discard(c->o->state, top);
 	free(stage);
 	free(top);
-}
-
-static void
-run_killall(void *ctx, int sig)
-{
-	struct bctx *c = ctx;
-
-	for (struct job *jb = c->jobs; jb; jb = jb->next)
-		uv_kill(-jb->proc.pid, sig);
 }
 
 static int
@@ -798,11 +353,11 @@ guess(struct bctx *c, struct node *n)
 	double secs = n->r->treebytes / 250e3;
 
 	/* a --source tree replaces the archives */
-	if (override(c->o, n->r->name))
+	if (unpack_override(&c->o->srcover, n->r->name))
 		return secs;
 	for (size_t i = 0; i < n->r->nsources; i++) {
 		const struct source *s = &n->r->sources[i];
-		const char *p = s->kind == SRC_URL ? cachepath(c, s) : NULL;
+		const char *p = s->kind == SRC_URL ? unpack_cached(&c->fetched, s) : NULL;
 		if (p && stat(p, &st) == 0)
 			secs += st.st_size / 50e3;
 	}
@@ -846,7 +401,7 @@ kill_cb(uv_timer_t *t)
 	struct bctx *c = t->data;
 
 	warn("jobs still running after %d s: killing them", KILL_GRACE_MS / 1000);
-	run_killall(c, SIGKILL);
+	step_killall(&c->sp, SIGKILL);
 }
 
 static void
@@ -855,7 +410,7 @@ signal_cb(uv_signal_t *h, int sig)
 	struct bctx *c = h->data;
 
 	if (c->s.signal) {
-		run_killall(c, SIGKILL);
+		step_killall(&c->sp, SIGKILL);
 		return;
 	}
 	status_clear(&c->st);
@@ -909,7 +464,7 @@ fetchall(struct bctx *c)
 		for (size_t k = 0; k < nd->r->nsources; k++) {
 			const struct source *s = &nd->r->sources[k];
 			int dup = 0;
-			if (s->kind != SRC_URL || (k == 0 && override(c->o, nd->r->name)))
+			if (s->kind != SRC_URL || (k == 0 && unpack_override(&c->o->srcover, nd->r->name)))
 				continue;
 			for (size_t m = 0; m < n; m++)
 				dup |= !strcmp(items[m].src->sum, s->sum);
@@ -1017,7 +572,7 @@ report(struct bctx *c)
 		if (r->st != N_FAILED)
 			continue;
 		failed++;
-		log = build_logpath(c->o, n->name);
+		log = state_logpath(c->o->state, n->name);
 		error("'%s' failed at step '%s' (%s %d); log: %s", n->name,
 			js && js->step ? js->step : "?", r->status < 0 ? "signal" : "status",
 			r->status < 0 ? -r->status : r->status, log);
@@ -1029,38 +584,6 @@ report(struct bctx *c)
 	return failed;
 }
 
-int
-build_lock(const char *state)
-{
-	char *p = xasprintf("%s/lock", state);
-	char pid[32];
-	int fd;
-
-	if (mkdirs(state, 0755) < 0) {
-		free(p);
-		return -1;
-	}
-	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error("cannot open lock '%s':", p);
-		free(p);
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
-		error("another mlfs (pid %ld) is using state dir '%s'", strtol(pid, NULL, 10), state);
-		close(fd);
-		free(p);
-		return -1;
-	}
-	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
-		warn("cannot write lock '%s':", p);
-	free(p);
-	return fd;
-}
-
 static int
 setup(struct bctx *c)
 {
@@ -1069,8 +592,8 @@ setup(struct bctx *c)
 
 
 	c->loop = uv_default_loop();
-	reap(c->o);
-	emptytrash(c->o);
+	state_reap(c->o->state);
+	state_emptytrash(c->o->state);
 	p = xasprintf("%s/logs", c->o->state);
 	rc |= mkdirs(p, 0755);
 	free(p);
@@ -1088,6 +611,10 @@ setup(struct bctx *c)
 		c->js = js_create(c->o->jobs, c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
 		return -1;
+	c->sp = (struct stepper){
+		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
+		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
+	};
 	c->mc.root = c->o->root ? c->o->root : c->o->lfs ? c->o->lfs : "/";
 	c->mc.prof = c->prof;
 	c->mc.abis = c->g->abis;
@@ -1152,10 +679,10 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	js_watch(c.js, c.loop, token_cb, &c);
 	sched_pump(&c.s);
 	while (!sched_finished(&c.s)) {
-		if (uv_run(c.loop, UV_RUN_ONCE) == 0 && !sched_finished(&c.s) && !c.jobs) {
+		if (uv_run(c.loop, UV_RUN_ONCE) == 0 && !sched_finished(&c.s) && !c.sp.jobs) {
 			/* nothing can wake us: pump once more, then give up */
 			sched_pump(&c.s);
-			if (!c.jobs && !sched_finished(&c.s))
+			if (!c.sp.jobs && !sched_finished(&c.s))
 				break;
 		}
 	}

@@ -1,5 +1,6 @@
-/* build: runs a build of the graph on a libuv loop: sources, steps in bash with
-   the DESIGN §5 environment, one log per node, staging, merge, journal */
+/* build: runs a build of the graph on a libuv loop: the runner the scheduler
+   calls (sources unpacked by unpack.h, steps run by step.h in the environment
+   of env.h, merge by merge.h), fetching, the glue, signals and the report */
 #ifndef MLFS_BUILD_H
 #define MLFS_BUILD_H
 
@@ -34,13 +35,6 @@ struct buildopts {
 	int join;             /* join the jobserver of a calling make, if any */
 };
 
-/* the paths of a node's state */
-/* a node's name as a file name: "gmp:32" gives "gmp@32" (a colon in a path
-   splits LD_LIBRARY_PATH and make's targets); caller frees */
-char *build_nodedir(const char *node);
-char *build_srcdir(const struct buildopts *o, const char *node);
-char *build_stagedir(const struct buildopts *o, const char *node);
-char *build_logpath(const struct buildopts *o, const char *node);
 /* text of the options that reach the build, for node keys */
 char *build_keyopts(const struct buildopts *o);
 /* fetch and verify the sources of the marked nodes of g; 0 or 1 */
@@ -48,9 +42,6 @@ int build_fetch(const struct buildopts *o, struct graph *g);
 /* remove package pkg's files from the root and forget its nodes; -1 on error */
 int build_uninstall(const struct buildopts *o, struct profiles *p, struct graph *g,
 	const char *pkg);
-/* take the state dir's lock, held until the process exits: one mlfs at a time
-   changes a state dir; the fd, or -1 after a message naming the holder */
-int build_lock(const char *state);
 /* build the marked nodes of g (mark = 1); the rest must be done already;
    returns the exit status: 0, 1 (a failure) or 128+signal */
 int build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs,

@@ -478,7 +478,7 @@ sweep(struct unpack *u, const char *rel)
 
 /* create dest or accept it empty; its real path, or NULL; caller frees */
 static char *
-freshdir(const char *dest)
+realdest(const char *dest)
 {
 	char *real, *one;
 	DIR *d;
@@ -507,7 +507,7 @@ extract_archive(const char *archive, const char *dest, int strip1)
 	struct unpack u = {.archive = archive};
 	int rc;
 
-	if (!(u.dest = freshdir(dest)))
+	if (!(u.dest = realdest(dest)))
 		return -1;
 	rc = unpack(&u);
 	if (rc == 0 && strip1)

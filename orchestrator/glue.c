@@ -31,16 +31,6 @@ seen(const struct gluectx *g, const char *path)
 	return xstrdup(path);
 }
 
-static char *
-dirname_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	if (!s || s == path)
-		return xstrdup("/");
-	return xasprintf("%.*s", (int)(s - path), path);
-}
-
 char *
 gluerel(const char *dir, const char *to)
 {
@@ -75,7 +65,7 @@ gluerel(const char *dir, const char *to)
 static int
 put(const struct gluectx *g, const char *path, const char *text, int mode)
 {
-	char *full = pathjoin(g->root, path), *dir = dirname_of(full), *cur;
+	char *full = pathjoin(g->root, path), *dir = dirof(full), *cur;
 	size_t len;
 	struct stat st;
 	int rc = 0;
@@ -100,7 +90,7 @@ out:
 static int
 mklink(const struct gluectx *g, const char *path, const char *target)
 {
-	char *full = pathjoin(g->root, path), *dir = dirname_of(full), *tmp = NULL;
+	char *full = pathjoin(g->root, path), *dir = dirof(full);
 	char buf[PATH_MAX];
 	struct stat st;
 	ssize_t n;
@@ -118,16 +108,8 @@ mklink(const struct gluectx *g, const char *path, const char *target)
 	rc = mkdirs(dir, 0755);
 	if (rc < 0)
 		goto out;
-	tmp = xasprintf("%s.mlfs-new", full);
-	unlink(tmp);
-	if (symlink(target, tmp) < 0)
-		rc = error("create symlink '%s':", tmp);
-	else if (rename(tmp, full) < 0)
-		rc = error("rename '%s' to '%s':", tmp, full);
-	else
-		rc = syncdir(full);
+	rc = replacelink(target, full);
 out:
-	free(tmp);
 	free(dir);
 	free(full);
 	return rc;
@@ -142,7 +124,7 @@ layoutlinks(const struct gluectx *g)
 
 	for (size_t i = 0; i + 1 < l->links.n; i += 2) {
 		const char *path = l->links.v[i], *target = l->links.v[i + 1];
-		char *d = dirname_of(path);
+		char *d = dirof(path);
 		char *abs = target[0] == '/' ? xstrdup(target) : pathjoin(d, target);
 		char *full = pathjoin(g->root, abs);
 		if (mkdirs(full, 0755) < 0 || mklink(g, path, target) < 0)
@@ -160,25 +142,6 @@ layoutlinks(const struct gluectx *g)
 	return rc;
 }
 
-/* path with a leading layout link replaced by its target; caller frees */
-static char *
-canon(const struct layout *l, const char *path)
-{
-	for (size_t i = 0; i + 1 < l->links.n; i += 2) {
-		const char *lp = l->links.v[i], *t = l->links.v[i + 1];
-		size_t n = strlen(lp);
-		if (strncmp(path, lp, n) || (path[n] != '/' && path[n] != '\0'))
-			continue;
-		char *d = dirname_of(lp), *j = t[0] == '/' ? xstrdup(t) : pathjoin(d, t);
-		char *a = abspath(j), *r = xasprintf("%s%s", a, path + n);
-		free(d);
-		free(j);
-		free(a);
-		return r;
-	}
-	return xstrdup(path);
-}
-
 /* a loader that glibc put in its libdir is linked from where programs look */
 static int
 loaders(const struct gluectx *g)
@@ -192,10 +155,10 @@ loaders(const struct gluectx *g)
 		if (!libdir)
 			continue;
 		const char *base = strrchr(a->loader, '/') + 1;
-		char *real = xasprintf("%s/%s", libdir, base), *at = canon(l, a->loader);
+		char *real = xasprintf("%s/%s", libdir, base), *at = layout_canon(l, a->loader, NULL);
 		char *full = pathjoin(g->root, real);
 		if (strcmp(real, at) && exists(full)) {
-			char *d = dirname_of(at), *rel = gluerel(d, real);
+			char *d = dirof(at), *rel = gluerel(d, real);
 			if (mklink(g, at, rel) < 0)
 				rc = -1;
 			free(rel);

@@ -98,23 +98,6 @@ setflags(struct jobserver *js)
 }
 
 static int
-writeall(int fd, const char *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		r = write(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		p += r;
-		n -= r;
-	}
-	return 0;
-}
-
-static int
 fill(struct jobserver *js, int k)
 {
 	char buf[256];

@@ -1,7 +1,7 @@
 /*
- * mlfs: the command line. Options of a build are kept in $state/config.json,
- * so that a bare `mlfs build` after a failure resumes the same build; options
- * given on the command line replace the kept ones and are kept in turn.
+ * mlfs: the command line: options, the command table and the commands. The
+ * kept options are in config.c, loading and planning in plan.c, the build in
+ * build.c.
  */
 #define _GNU_SOURCE
 #include <curl/curl.h>
@@ -15,21 +15,19 @@
 #include <string.h>
 #include <unistd.h>
 #include "build.h"
+#include "config.h"
 #include "graph.h"
 #include "hash.h"
 #include "journal.h"
 #include "merge.h"
+#include "plan.h"
 #include "preflight.h"
 #include "profile.h"
 #include "recipe.h"
+#include "statedir.h"
 #include "util.h"
 
-#ifndef MLFS_DATADIR
-#define MLFS_DATADIR "/usr/local/share/mlfs"
-#endif
 #define MLFS_VERSION "0.1.0"
-
-enum { PLAN_TEXT, PLAN_DOT, PLAN_JSON, PLAN_EXPLAIN };
 
 struct cli {
 	struct buildopts o;
@@ -106,98 +104,6 @@ splitabis(struct strv *sv, const char *list)
 		if (strvfind(sv, tok) < 0)
 			strvadd(sv, tok);
 	free(s);
-}
-
-/* the directory that holds name: next to the binary in a source tree, or installed */
-static char *
-datadir(const char *name)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *p;
-
-	if (n > 0) {
-		exe[n] = '\0';
-		char *dir = dirname(exe);
-		p = xasprintf("%s/../%s", dir, name);
-		if (exists(p)) {
-			char *a = abspath(p);
-			free(p);
-			return a;
-		}
-		free(p);
-		p = xasprintf("%s/../share/mlfs/%s", dir, name);
-		if (exists(p)) {
-			char *a = abspath(p);
-			free(p);
-			return a;
-		}
-		free(p);
-	}
-	return xasprintf("%s/%s", MLFS_DATADIR, name);
-}
-
-static void
-loadconfig(struct buildopts *o)
-{
-	char *path = xasprintf("%s/config.json", o->state);
-	json_t *c = json_load_file(path, 0, NULL), *v;
-	const char *keys[] = {"root", "lfs", "recipes", "profiles", "patches", "layout"};
-	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout};
-	size_t i;
-
-	free(path);
-	if (!c)
-		return;
-	for (size_t k = 0; k < 6; k++)
-		if (json_is_string(v = json_object_get(c, keys[k])))
-			*slots[k] = xstrdup(json_string_value(v));
-	json_array_foreach(json_object_get(c, "abis"), i, v)
-		strvadd(&o->abis, json_string_value(v));
-	json_array_foreach(json_object_get(c, "sources"), i, v)
-		strvadd(&o->srcover, json_string_value(v));
-	json_array_foreach(json_object_get(c, "mirrors"), i, v)
-		strvadd(&o->mirrors, json_string_value(v));
-	if (json_is_string(v = json_object_get(c, "jobserver")))
-		o->jsmode = !strcmp(json_string_value(v), "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
-	json_decref(c);
-}
-
-static json_t *
-strarray(const struct strv *sv)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < sv->n; i++)
-		json_array_append_new(a, json_string(sv->v[i]));
-	return a;
-}
-
-static int
-saveconfig(const struct buildopts *o)
-{
-	json_t *c = json_object();
-	char *path = xasprintf("%s/config.json", o->state), *text;
-	int rc;
-
-	if (o->root)
-		json_object_set_new(c, "root", json_string(o->root));
-	if (o->lfs)
-		json_object_set_new(c, "lfs", json_string(o->lfs));
-	json_object_set_new(c, "recipes", json_string(o->recipes));
-	json_object_set_new(c, "profiles", json_string(o->profiles));
-	json_object_set_new(c, "patches", json_string(o->patches));
-	json_object_set_new(c, "layout", json_string(o->layout));
-	json_object_set_new(c, "abis", strarray(&o->abis));
-	json_object_set_new(c, "sources", strarray(&o->srcover));
-	json_object_set_new(c, "mirrors", strarray(&o->mirrors));
-	json_object_set_new(c, "jobserver", json_string(o->jsmode == JSMODE_FIFO ? "fifo" : "pipe"));
-	text = json_dumps(c, JSON_INDENT(2) | JSON_SORT_KEYS);
-	rc = mkdirs(o->state, 0755) < 0 ? -1 : writefile(path, text, strlen(text), 0644);
-	free(text);
-	free(path);
-	json_decref(c);
-	return rc;
 }
 
 enum {
@@ -336,260 +242,6 @@ findstate(int argc, char **argv)
 	return abspath(s && *s ? s : ".mlfs");
 }
 
-static void
-defaults(struct buildopts *o, const struct profiles *p)
-{
-	if (!o->abis.n)
-		for (size_t i = 0; i < p->n; i++)
-			strvadd(&o->abis, p->abis[i].name);
-	if (!o->jobs) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		o->jobs = n > 0 ? (int)n : 1;
-	}
-	if (!o->keep)
-		o->keep = 1;
-}
-
-struct world {
-	struct profiles prof;
-	struct recipeset rs;
-	struct graph g;
-};
-
-static int
-checkabis(const struct buildopts *o, const struct profiles *p)
-{
-	struct buf known = {0};
-	int rc = 0;
-
-	for (size_t i = 0; i < p->n; i++)
-		bufprintf(&known, "%s%s", i ? ", " : "", p->abis[i].name);
-	for (size_t i = 0; i < o->abis.n; i++)
-		if (!abi_get(p, o->abis.v[i])) {
-			fprintf(stderr, "%s: unknown ABI '%s' (known: %s)\n", argv0, o->abis.v[i], known.s);
-			rc = -1;
-		}
-	buffree(&known);
-	return rc;
-}
-
-/* --source PKG=DIR: the tree's content becomes part of PKG's recipe hash, so a
-   change in the tree rebuilds PKG and what depends on it */
-static int
-overrides(const struct buildopts *o, struct recipeset *rs)
-{
-	for (size_t i = 0; i < o->srcover.n; i++) {
-		char *name = xstrdup(o->srcover.v[i]), *dir = strchr(name, '=');
-		struct recipe *r;
-		char tree[HASH_HEXMAX];
-		struct hasher *h;
-
-		*dir++ = '\0';
-		r = recipe_get(rs, name);
-		if (!r) {
-			error("--source names unknown package '%s'", name);
-			free(name);
-			return -1;
-		}
-		if (hashtree(dir, tree, &r->treebytes) < 0) {
-			free(name);
-			return -1;
-		}
-		h = hashnew(HASH_SHA256);
-		hashstr(h, r->hash);
-		hashstr(h, "source-override");
-		hashstr(h, tree);
-		hashend(h, r->hash);
-		free(name);
-	}
-	return 0;
-}
-
-/* load profiles, recipes and the graph; exits 1 (2 for a bad --abi) on error */
-static void
-loadworld(struct cli *c, struct world *w)
-{
-	struct buildopts *o = &c->o;
-	char *keyopts;
-
-	if (!o->profiles)
-		o->profiles = datadir("abi-profiles");
-	if (!o->recipes)
-		o->recipes = datadir("recipes");
-	if (!o->patches) {
-		char *beside = xasprintf("%s/../patches", o->recipes);
-		o->patches = exists(beside) ? abspath(beside) : datadir("patches");
-		free(beside);
-	}
-	if (!o->layout)
-		o->layout = xstrdup("lfs");
-	unsigned long long t0 = nowns(), t1, t2;
-
-	if (profiles_load(&w->prof, o->profiles, o->layout) < 0)
-		exit(1);
-	defaults(o, &w->prof);
-	if (checkabis(o, &w->prof) < 0)
-		exit(2);
-	if (o->lfs && o->root && strcmp(o->lfs, o->root)) {
-		error("--root '%s' differs from --lfs '%s': an LFS build merges into $LFS", o->root, o->lfs);
-		exit(2);
-	}
-	if (recipes_load(&w->rs, o->recipes, o->patches, &w->prof) < 0)
-		exit(1);
-	if (overrides(o, &w->rs) < 0)
-		exit(1);
-	for (size_t i = 0; i < w->rs.n; i++)
-		if (w->rs.r[i].needsrun) {
-			pfnorun(&w->prof, &o->abis, o->state);
-			break;
-		}
-	t1 = nowns();
-	if (graph_build(&w->g, &w->rs, &w->prof, &o->abis, o->root && !o->lfs ? GRAPH_DECLARED : 0) < 0)
-		exit(1);
-	keyopts = build_keyopts(o);
-	t2 = nowns();
-	graph_keys(&w->g, &w->prof, keyopts);
-	free(keyopts);
-	if (c->stats)
-		fprintf(stderr, "%s: stats: %zu recipes loaded in %.1f ms; %zu nodes planned in %.1f ms, "
-			"keyed in %.1f ms\n", argv0, w->rs.n, (t1 - t0) / 1e6, w->g.n, (t2 - t1) / 1e6,
-			(nowns() - t2) / 1e6);
-}
-
-static void
-freeworld(struct world *w)
-{
-	graph_release(&w->g);
-	recipes_release(&w->rs);
-	profiles_release(&w->prof);
-}
-
-/* why the key of n differs from the journaled one */
-static char *
-whychanged(const struct jstate *s, const struct node *n)
-{
-	if (s->own[0] && strcmp(s->own, n->own))
-		return xstrdup("recipe, profile or options changed");
-	for (size_t i = 0; i < n->ndeps; i++)
-		if (n->deps[i]->mark)
-			return xasprintf("dependency '%s' will be rebuilt", n->deps[i]->name);
-	return xstrdup("a dependency was rebuilt since");
-}
-
-/* why node n must run, or NULL when it is done; caller frees */
-static char *
-whyrun(const struct journal *j, const struct node *n)
-{
-	const struct jstate *s = journal_get(j, n->name);
-	char *change = NULL, *why;
-
-	if (!s || s->ev == J_CLEAN || s->ev == J_NONE)
-		return xstrdup("never built");
-	if (strcmp(s->key, n->key))
-		change = whychanged(s, n);
-	else if (s->ev == J_MERGED)
-		return NULL;
-	if (s->ev == J_FAILED || s->ev == J_INTERRUPTED)
-		why = xasprintf("%s at step '%s'%s%s", s->ev == J_FAILED ? "failed" : "interrupted",
-			s->step ? s->step : "?", change ? "; " : "", change ? change : "");
-	else if (change)
-		return change;
-	else if (s->ev == J_STAGED)
-		why = xstrdup("staged but not merged");
-	else
-		why = xasprintf("unfinished (last: %s%s%s)", journal_evname(s->ev),
-			s->step ? " " : "", s->step ? s->step : "");
-	free(change);
-	return why;
-}
-
-/* mark every node that must run; fills whys (parallel to g->nodes); returns how
-   many. Nodes marked 1 are forced; with scoped, nodes marked 0 are left out and
-   those marked 2 run when they are not done. */
-static size_t
-decide(struct graph *g, const char *state, struct strv *whys, int scoped)
-{
-	struct journal j;
-	char *path = xasprintf("%s/journal.jsonl", state);
-	size_t n = 0;
-
-	if (exists(path)) {
-		if (journal_open(&j, path) < 0)
-			exit(1);
-	} else {
-		memset(&j, 0, sizeof(j));
-	}
-	for (size_t i = 0; i < g->n; i++) {
-		struct node *nd = g->nodes[i];
-		char *why;
-		if (nd->mark == 1)
-			why = xstrdup("asked for");
-		else if (scoped && !nd->mark)
-			why = NULL;
-		else
-			why = whyrun(&j, nd);
-		nd->mark = why != NULL;
-		n += nd->mark;
-		strvtake(whys, why ? why : xstrdup(""));
-	}
-	if (j.path)
-		journal_close(&j);
-	free(path);
-	return n;
-}
-
-static void
-planjson(const struct graph *g, const struct strv *whys)
-{
-	json_t *root = json_object(), *nodes = json_array();
-
-	json_object_set_new(root, "abis", strarray(&g->abis));
-	for (size_t i = 0; i < g->n; i++) {
-		struct node *n = g->nodes[i];
-		json_t *o = json_object(), *deps = json_array();
-		for (size_t k = 0; k < n->ndeps; k++)
-			json_array_append_new(deps, json_string(n->deps[k]->name));
-		json_object_set_new(o, "name", json_string(n->name));
-		json_object_set_new(o, "recipe", json_string(n->r->name));
-		json_object_set_new(o, "version", json_string(n->r->version));
-		json_object_set_new(o, "abi", json_string(n->abi->name));
-		json_object_set_new(o, "stage", json_string(stage_name(n->r->stage)));
-		json_object_set_new(o, "deps", deps);
-		json_object_set_new(o, "key", json_string(n->key));
-		json_object_set_new(o, "run", json_boolean(n->mark));
-		if (n->mark)
-			json_object_set_new(o, "why", json_string(whys->v[i]));
-		json_array_append_new(nodes, o);
-	}
-	json_object_set_new(root, "nodes", nodes);
-	json_dumpf(root, stdout, JSON_INDENT(2));
-	putchar('\n');
-	json_decref(root);
-}
-
-/* say which nodes were not made because their ABI's programs cannot run here */
-static void
-leftout(const struct graph *g)
-{
-	for (size_t i = 0; i + 1 < g->leftout.n; i += 2)
-		fprintf(stderr, "%s: '%s' left out: its build runs what it builds, and ABI %s "
-			"programs cannot run here (%s)\n", argv0, g->leftout.v[i],
-			strrchr(g->leftout.v[i], ':') + 1, g->leftout.v[i + 1]);
-}
-
-/* PKG... operands of build and plan: those packages and what they need */
-static void
-scope(struct cli *c, struct graph *g)
-{
-	for (size_t i = 0; i < c->args.n; i++)
-		if (graph_select(g, c->args.v[i]) < 0)
-			exit(1);
-	for (size_t i = 0; i < g->n; i++)
-		if (g->nodes[i]->mark)
-			g->nodes[i]->mark = 2;
-	graph_mark_deps(g, 2);
-}
-
 static int
 cmd_plan(struct cli *c)
 {
@@ -597,32 +249,13 @@ cmd_plan(struct cli *c)
 	struct strv whys = {0};
 	size_t n;
 
-	loadworld(c, &w);
-	scope(c, &w.g);
-	leftout(&w.g);
-	n = decide(&w.g, c->o.state, &whys, c->args.n > 0);
-	switch (c->plan) {
-	case PLAN_DOT:
-		graph_dot(&w.g, stdout);
-		break;
-	case PLAN_JSON:
-		planjson(&w.g, &whys);
-		break;
-	default:
-		for (size_t i = 0; i < w.g.n; i++) {
-			struct node *nd = w.g.nodes[i];
-			if (!nd->mark)
-				continue;
-			if (c->plan == PLAN_EXPLAIN)
-				printf("%-24s %s\n", nd->name, whys.v[i]);
-			else
-				printf("%s\n", nd->name);
-		}
-		if (!n)
-			fprintf(stderr, "%s: nothing to do: all %zu node(s) are built\n", argv0, w.g.n);
-	}
+	plan_load(&w, &c->o, c->stats);
+	plan_scope(&w.g, &c->args);
+	plan_leftout(&w.g);
+	n = plan_decide(&w.g, c->o.state, &whys, c->args.n > 0);
+	plan_print(&w.g, &whys, c->plan, n);
 	strvfree(&whys);
-	freeworld(&w);
+	plan_release(&w);
 	return 0;
 }
 
@@ -630,11 +263,11 @@ static int
 runbuild(struct cli *c, struct world *w, int scoped)
 {
 	struct strv whys = {0};
-	size_t n = decide(&w->g, c->o.state, &whys, scoped);
+	size_t n = plan_decide(&w->g, c->o.state, &whys, scoped);
 	int rc;
 
 	strvfree(&whys);
-	if (saveconfig(&c->o) < 0)
+	if (config_save(&c->o) < 0)
 		return 1;
 	if (!n) {
 		if (!c->o.quiet)
@@ -642,7 +275,7 @@ runbuild(struct cli *c, struct world *w, int scoped)
 		return 0;
 	}
 	if (!c->o.quiet)
-		leftout(&w->g);
+		plan_leftout(&w->g);
 	rc = build_run(&c->o, &w->prof, &w->rs, &w->g);
 	return rc;
 }
@@ -653,10 +286,10 @@ cmd_build(struct cli *c)
 	struct world w;
 	int rc;
 
-	loadworld(c, &w);
-	scope(c, &w.g);
+	plan_load(&w, &c->o, c->stats);
+	plan_scope(&w.g, &c->args);
 	rc = runbuild(c, &w, c->args.n > 0);
-	freeworld(&w);
+	plan_release(&w);
 	return rc;
 }
 
@@ -668,7 +301,7 @@ cmd_rebuild(struct cli *c)
 
 	if (!c->args.n)
 		usage("rebuild needs PKG or PKG:ABI", NULL);
-	loadworld(c, &w);
+	plan_load(&w, &c->o, c->stats);
 	for (size_t i = 0; i < c->args.n; i++)
 		if (graph_select(&w.g, c->args.v[i]) < 0)
 			exit(1);
@@ -676,7 +309,7 @@ cmd_rebuild(struct cli *c)
 		graph_mark_users(&w.g);
 	graph_mark_deps(&w.g, 2);
 	rc = runbuild(c, &w, 1);
-	freeworld(&w);
+	plan_release(&w);
 	return rc;
 }
 
@@ -686,7 +319,7 @@ cmd_fetch(struct cli *c)
 	struct world w;
 	int rc;
 
-	loadworld(c, &w);
+	plan_load(&w, &c->o, c->stats);
 	if (c->args.n) {
 		for (size_t i = 0; i < c->args.n; i++)
 			if (graph_select(&w.g, c->args.v[i]) < 0)
@@ -696,7 +329,7 @@ cmd_fetch(struct cli *c)
 			w.g.nodes[i]->mark = 1;
 	}
 	rc = build_fetch(&c->o, &w.g);
-	freeworld(&w);
+	plan_release(&w);
 	return rc;
 }
 
@@ -709,8 +342,8 @@ cmd_status(struct cli *c)
 	size_t counts[4] = {0};
 	const char *names[4] = {"done", "failed", "interrupted", "pending"};
 
-	loadworld(c, &w);
-	scope(c, &w.g);
+	plan_load(&w, &c->o, c->stats);
+	plan_scope(&w.g, &c->args);
 	path = xasprintf("%s/journal.jsonl", c->o.state);
 	if (!exists(path) || journal_open(&j, path) < 0)
 		memset(&j, 0, sizeof(j));
@@ -739,7 +372,7 @@ cmd_status(struct cli *c)
 	if (j.path)
 		journal_close(&j);
 	free(path);
-	freeworld(&w);
+	plan_release(&w);
 	return 0;
 }
 
@@ -753,7 +386,7 @@ cmd_log(struct cli *c)
 		usage("log needs one NODE (PKG:ABI)", NULL);
 	if (!strchr(c->args.v[0], ':'))
 		usage("log needs a node as PKG:ABI, not '%s'", c->args.v[0]);
-	path = build_logpath(&c->o, c->args.v[0]);
+	path = state_logpath(c->o.state, c->args.v[0]);
 	text = readfile(path, &len);
 	if (!text) {
 		error("no log for '%s': cannot read '%s':", c->args.v[0], path);
@@ -776,7 +409,7 @@ cmd_clean(struct cli *c)
 
 	if (!c->args.n)
 		usage("clean needs PKG or PKG:ABI", NULL);
-	loadworld(c, &w);
+	plan_load(&w, &c->o, c->stats);
 	for (size_t i = 0; i < c->args.n; i++)
 		if (graph_select(&w.g, c->args.v[i]) < 0)
 			exit(1);
@@ -788,10 +421,8 @@ cmd_clean(struct cli *c)
 		char *top, *stage;
 		if (!n->mark)
 			continue;
-		char *nd = build_nodedir(n->name);
-		top = xasprintf("%s/build/%s", c->o.state, nd);
-		free(nd);
-		stage = build_stagedir(&c->o, n->name);
+		top = state_path(c->o.state, "build", n->name, "");
+		stage = state_stagedir(c->o.state, n->name);
 		rc |= rmtree(top) | rmtree(stage);
 		rc |= journal_record(&j, n->name, J_CLEAN, NULL, NULL, 0);
 		if (!c->o.quiet)
@@ -801,7 +432,7 @@ cmd_clean(struct cli *c)
 	}
 	journal_close(&j);
 	free(path);
-	freeworld(&w);
+	plan_release(&w);
 	return rc ? 1 : 0;
 }
 
@@ -813,7 +444,7 @@ cmd_uninstall(struct cli *c)
 
 	if (!c->args.n)
 		usage("uninstall needs PKG", NULL);
-	loadworld(c, &w);
+	plan_load(&w, &c->o, c->stats);
 	for (size_t i = 0; i < c->args.n; i++) {
 		if (!recipe_get(&w.rs, c->args.v[i])) {
 			rc = error("unknown package '%s'", c->args.v[i]);
@@ -822,7 +453,7 @@ cmd_uninstall(struct cli *c)
 		if (build_uninstall(&c->o, &w.prof, &w.g, c->args.v[i]) < 0)
 			rc = -1;
 	}
-	freeworld(&w);
+	plan_release(&w);
 	return rc ? 1 : 0;
 }
 
@@ -884,9 +515,9 @@ main(int argc, char **argv)
 		usage("unknown command '%s'", argv[1]);
 	c.o.state = findstate(argc, argv);
 	if (cmd->saves)
-		loadconfig(&c.o);
+		config_load(&c.o);
 	parseopts(&c, argc - 1, argv + 1);
-	if (cmd->locks && build_lock(c.o.state) < 0)
+	if (cmd->locks && state_lock(c.o.state) < 0)
 		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = cmd->run(&c);

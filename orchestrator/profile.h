@@ -64,6 +64,10 @@ struct abi *abi_get(const struct profiles *p, const char *name);
 const char *layout_libdir(const struct layout *l, const char *abi);
 /* the ABI whose libdir is dir ("/usr/lib32"), or NULL; borrowed */
 const char *layout_abi_of(const struct layout *l, const char *dir);
+/* path with a leading layout link replaced by its target ("/lib32/x" gives
+   "/usr/lib32/x"); *islink (when not NULL) is set when path is the link itself;
+   caller frees */
+char *layout_canon(const struct layout *l, const char *path, int *islink);
 /* value of an extra, or NULL; borrowed */
 const char *abi_extra(const struct abi *a, const char *key);
 /* free what p owns */

@@ -1,4 +1,5 @@
-/* util: error reporting, allocation that never fails, strings and files */
+/* util: error reporting, allocation that never fails, buffers, string lists and
+   strings; files, paths and processes are in os.h, which this header includes */
 #ifndef MLFS_UTIL_H
 #define MLFS_UTIL_H
 
@@ -59,36 +60,15 @@ long strvfind(const struct strv *sv, const char *s);
 /* free every string and the array */
 void strvfree(struct strv *sv);
 
-/* read a whole file into a fresh NUL-terminated string; sets *len; NULL and errno on failure */
-char *readfile(const char *path, size_t *len);
-/* write data to path atomically (temp file, fsync, rename); -1 with a message on failure */
-int writefile(const char *path, const void *data, size_t len, int mode);
-/* create a directory and its parents; -1 with a message on failure */
-int mkdirs(const char *path, int mode);
-/* create the parent directory of path and its parents; -1 with a message on failure */
-int mkparent(const char *path);
-/* remove a tree (no error when it does not exist); -1 with a message on failure */
-int rmtree(const char *path);
-/* 1 when path exists (lstat), else 0 */
-int exists(const char *path);
-/* join two path parts with one '/'; caller frees */
-char *pathjoin(const char *a, const char *b);
-/* absolute, normalised form of path (need not exist); caller frees */
-char *abspath(const char *path);
-/* fsync the directory that holds path; -1 with a message on failure */
-int syncdir(const char *path);
-/* copy a regular file keeping its mode; -1 with a message on failure */
-int copyfile(const char *from, const char *to);
 /* 1 when s ends with suffix */
 int endswith(const char *s, const char *suffix);
 /* 1 when s starts with prefix */
 int startswith(const char *s, const char *prefix);
 /* monotonic time in nanoseconds */
 unsigned long long nowns(void);
-/* run argv (PATH searched) in cwd (NULL: here) with stdin from /dev/null and
-   wait for it alone; returns its exit status, 128+signal, or -1 when it cannot start */
-int runwait(char *const argv[], const char *cwd);
 /* edit distance between two short strings, for "did you mean" */
 int editdist(const char *a, const char *b);
+
+#include "os.h"
 
 #endif

@@ -90,24 +90,15 @@ fetchall(git_repository *repo, const char *url)
 
 /* create dest or accept it empty */
 static int
-freshdir(const char *dest)
+checkoutdir(const char *dest)
 {
-	DIR *d;
-	struct dirent *e;
-	int n = 0;
+	int rc = freshdir(dest);
 
-	if (mkdirs(dest, 0755) < 0)
-		return -1;
-	if (!(d = opendir(dest)))
-		return error("open directory '%s':", dest);
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	if (n) {
+	if (rc > 0) {
 		errno = ENOTEMPTY;
 		return error("check out into '%s':", dest);
 	}
-	return 0;
+	return rc;
 }
 
 /* write the tree of commit c into dest, without .git or index */
@@ -169,7 +160,7 @@ vcs_checkout(const char *url, const char *commit, const char *cachedir, const ch
 	git_libgit2_init();
 	path = vcs_cachepath(cachedir, url);
 	if (mkdirs(cachedir, 0755) == 0 && openrepo(&repo, path, url) == 0 &&
-	    findcommit(&c, repo, url, commit) == 0 && freshdir(dest) == 0) {
+	    findcommit(&c, repo, url, commit) == 0 && checkoutdir(dest) == 0) {
 		rc = export(repo, c, dest);
 		if (rc < 0)
 			rmtree(dest);

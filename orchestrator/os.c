@@ -1,0 +1,344 @@
+/* os: files, directories, paths and processes */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "os.h"
+#include "util.h"
+
+char *
+readfile(const char *path, size_t *len)
+{
+	struct buf b = {0};
+	char tmp[65536];
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			buffree(&b);
+			errno = e;
+			return NULL;
+		}
+		bufadd(&b, tmp, r);
+	}
+	close(fd);
+	if (!b.s)
+		b.s = xstrdup("");
+	if (len)
+		*len = b.n;
+	return b.s;
+}
+
+int
+writeall(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= w;
+	}
+	return 0;
+}
+
+int
+syncdir(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd, rc = 0;
+
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = error("sync directory '%s':", dir);
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+int
+writefile(const char *path, const void *data, size_t len, int mode)
+{
+	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0) {
+		error("create '%s':", tmp);
+		free(tmp);
+		return -1;
+	}
+	if (writeall(fd, data, len) < 0 || fsync(fd) < 0) {
+		error("write '%s':", tmp);
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		error("rename '%s' to '%s':", tmp, path);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return syncdir(path);
+}
+
+int
+mkparent(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int rc = 0;
+
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = mkdirs(dir, 0755);
+	}
+	free(dir);
+	return rc;
+}
+
+int
+mkdirs(const char *path, int mode)
+{
+	char *p = xstrdup(path);
+	struct stat st;
+
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			error("create directory '%s':", p);
+			free(p);
+			return -1;
+		}
+		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			error("create directory '%s':", p);
+			free(p);
+			return -1;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return 0;
+}
+
+int
+rmtree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : error("stat '%s':", path);
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) < 0)
+			return error("remove '%s':", path);
+		return 0;
+	}
+	chmod(path, 0700);
+	d = opendir(path);
+	if (!d)
+		return error("open directory '%s':", path);
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = pathjoin(path, e->d_name);
+		if (rmtree(sub) < 0)
+			rc = -1;
+		free(sub);
+	}
+	closedir(d);
+	if (rc == 0 && rmdir(path) < 0)
+		rc = error("remove directory '%s':", path);
+	return rc;
+}
+
+int
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+char *
+pathjoin(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	while (*b == '/')
+		b++;
+	if (n && a[n - 1] == '/')
+		return xasprintf("%s%s", a, b);
+	return xasprintf("%s/%s", a, b);
+}
+
+char *
+abspath(const char *path)
+{
+	struct buf b = {0};
+	char cwd[PATH_MAX];
+	char *tmp, *tok, *save;
+	struct strv parts = {0};
+
+	if (path[0] == '/') {
+		tmp = xstrdup(path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			fatal("getcwd:");
+		tmp = pathjoin(cwd, path);
+	}
+	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (parts.n)
+				free(parts.v[--parts.n]);
+			continue;
+		}
+		strvadd(&parts, tok);
+	}
+	for (size_t i = 0; i < parts.n; i++) {
+		bufputs(&b, "/");
+		bufputs(&b, parts.v[i]);
+	}
+	if (!b.n)
+		bufputs(&b, "/");
+	strvfree(&parts);
+	free(tmp);
+	return b.s;
+}
+
+int
+copyfile(const char *from, const char *to)
+{
+	struct stat st;
+	size_t len;
+	char *data;
+	int rc;
+
+	if (stat(from, &st) < 0)
+		return error("stat '%s':", from);
+	data = readfile(from, &len);
+	if (!data)
+		return error("read '%s':", from);
+	rc = writefile(to, data, len, st.st_mode & 07777);
+	if (rc == 0)
+		chmod(to, st.st_mode & 07777);
+	free(data);
+	return rc;
+}
+
+int
+runwait(char *const argv[], const char *cwd)
+{
+	extern char **environ;
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		errno = rc;
+		return error("cannot run '%s':", argv[0]);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return error("wait for '%s':", argv[0]);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+char *
+dirof(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (!s || s == path)
+		return xstrdup("/");
+	return xasprintf("%.*s", (int)(s - path), path);
+}
+
+const char *
+baseof(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int
+replacelink(const char *target, const char *path)
+{
+	char *tmp = xasprintf("%s.mlfs-new", path);
+	int rc = 0;
+
+	unlink(tmp);
+	if (symlink(target, tmp) < 0)
+		rc = error("create symlink '%s':", tmp);
+	else if (rename(tmp, path) < 0)
+		rc = error("rename '%s' to '%s':", tmp, path);
+	else
+		rc = syncdir(path);
+	free(tmp);
+	return rc;
+}
+
+int
+freshdir(const char *dest)
+{
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	if (mkdirs(dest, 0755) < 0)
+		return -1;
+	if (!(d = opendir(dest)))
+		return error("open directory '%s':", dest);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n ? 1 : 0;
+}

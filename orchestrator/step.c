@@ -1,0 +1,256 @@
+/* step: one step of a node run as its own process group: bash --norc running
+   the recipe's build.sh function for the step (or the patches), stdout and
+   stderr appended to the node's log, the jobserver's fds passed on, the
+   environment given by the caller; inside chroot $LFS (a private mount
+   namespace with /dev, /proc, /sys, /run and the state, recipe and patch dirs
+   under /run/mlfs) for the chroot and system stages of an LFS build */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+#include "graph.h"
+#include "jobserver.h"
+#include "recipe.h"
+#include "statedir.h"
+#include "step.h"
+#include "util.h"
+
+/* a running step */
+struct job {
+	uv_process_t proc;
+	struct node *n;
+	struct stepper *sp;
+	int logfd;
+	struct job *next;
+};
+
+/* wall-clock time in ns: comparable between processes, for the logs */
+static unsigned long long
+wallns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* the bash program that runs one step of build.sh */
+static const char driver[] =
+	"set -e -o pipefail\n"
+	"step=$1; shift\n"
+	"if [ \"$step\" = patch ]; then\n"
+	"  for p in \"$@\"; do\n"
+	"    echo \"mlfs: applying patch '${p##*/}'\"\n"
+	"    if ! patch -p1 -N -i \"$p\"; then\n"
+	"      echo \"mlfs: patch '$p' does not apply; rejected hunks:\"\n"
+	"      find . -name '*.rej' -exec cat {} +\n"
+	"      exit 1\n"
+	"    fi\n"
+	"  done\n"
+	"  exit 0\n"
+	"fi\n"
+	"i=0\n"
+	"while v=MLFS_INCLUDE_$i; [ -n \"${!v:-}\" ]; do . \"${!v}\"; i=$((i + 1)); done\n"
+	". \"$MLFS_RECIPE/build.sh\"\n"
+	"fn=$step\n"
+	"if declare -F \"${step}_${MLFS_ABI}\" >/dev/null; then fn=${step}_${MLFS_ABI}; fi\n"
+	"cd \"$MLFS_SRC\"\n"
+	"\"$fn\"\n";
+
+/*
+ * The chroot and system stages of an LFS build run inside `chroot $LFS`. Each
+ * step enters a private mount namespace (unshare), mounts /dev, /proc, /sys
+ * and /run there, binds the state, recipe and patch dirs under /run/mlfs, and
+ * chroots. When the step's last process ends the namespace and its mounts go
+ * with it, so nothing stays mounted after a crash.
+ */
+static const char chrootsetup[] =
+	"set -e\n"
+	"lfs=$1 state=$2 recipes=$3 patches=$4; shift 4\n"
+	"mkdir -p \"$lfs/dev\" \"$lfs/proc\" \"$lfs/sys\" \"$lfs/run\"\n"
+	"mount --rbind /dev \"$lfs/dev\"\n"
+	"mount -t proc proc \"$lfs/proc\"\n"
+	"mount -t sysfs sysfs \"$lfs/sys\"\n"
+	"mount -t tmpfs tmpfs \"$lfs/run\"\n"
+	"mkdir -p \"$lfs/run/mlfs/state\" \"$lfs/run/mlfs/recipes\" \"$lfs/run/mlfs/patches\"\n"
+	"mount --bind \"$state\" \"$lfs/run/mlfs/state\"\n"
+	"mount --bind \"$recipes\" \"$lfs/run/mlfs/recipes\"\n"
+	"if [ -d \"$patches\" ]; then mount --bind \"$patches\" \"$lfs/run/mlfs/patches\"; fi\n"
+	"exec chroot \"$lfs\" \"$@\"\n";
+
+/* 1 when the steps of n run inside chroot $LFS */
+int
+step_chrooted(const struct stepper *sp, const struct node *n)
+{
+	return sp->lfs && n->r->stage >= STAGE_CHROOT;
+}
+
+/* a host path as the chrooted step sees it */
+static char *
+inside(const struct stepper *sp, const char *path)
+{
+	const char *from[] = {sp->state, sp->recipes, sp->patches};
+	const char *to[] = {"/run/mlfs/state", "/run/mlfs/recipes", "/run/mlfs/patches"};
+
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(from[i]);
+		if (!strncmp(path, from[i], n) && (path[n] == '/' || !path[n]))
+			return xasprintf("%s%s", to[i], path + n);
+	}
+	return xstrdup(path);
+}
+
+/* rewrite the environment's paths for a chrooted step */
+static void
+insideenv(const struct stepper *sp, struct strv *env)
+{
+	for (size_t i = 0; i < env->n; i++) {
+		char *eq = strchr(env->v[i], '=');
+		if (!eq || eq[1] != '/')
+			continue;
+		char *in = inside(sp, eq + 1);
+		if (strcmp(in, eq + 1)) {
+			char *kv = xasprintf("%.*s=%s", (int)(eq - env->v[i]), env->v[i], in);
+			free(env->v[i]);
+			env->v[i] = kv;
+		}
+		free(in);
+	}
+}
+
+static void
+job_close_cb(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void
+job_exit_cb(uv_process_t *p, int64_t status, int sig)
+{
+	struct job *jb = p->data, **pp;
+	struct stepper *sp = jb->sp;
+	struct node *n = jb->n;
+
+	for (pp = &sp->jobs; *pp != jb; pp = &(*pp)->next)
+		;
+	*pp = jb->next;
+	{
+		char *pg = state_pgidpath(sp->state, n->name);
+		unlink(pg);
+		free(pg);
+	}
+	if (jb->logfd >= 0) {
+		dprintf(jb->logfd, "mlfs: --- step ended at %llu\n", wallns());
+		if (sig)
+			dprintf(jb->logfd, "mlfs: step terminated by signal %d\n", sig);
+		else if (status)
+			dprintf(jb->logfd, "mlfs: step failed with status %d\n", (int)status);
+		close(jb->logfd);
+	}
+	uv_close((uv_handle_t *)p, job_close_cb);
+	sp->done(sp->ctx, n, sig ? -sig : (int)status);
+}
+
+int
+step_start(struct stepper *sp, struct node *n, const char *step, struct strv *env)
+{
+	struct job *jb = xcalloc(1, sizeof(*jb));
+	struct strv args = {0};
+	uv_process_options_t po = {0};
+	uv_stdio_container_t io[5];
+	char *log = state_logpath(sp->state, n->name), *src = state_srcdir(sp->state, n->name);
+	int rc, nio = 3, rfd, wfd;
+
+	jb->n = n;
+	jb->sp = sp;
+	mkparent(log);
+	jb->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (jb->logfd < 0) {
+		error("cannot open log '%s':", log);
+		free(jb);
+		free(log);
+		free(src);
+		return -1;
+	}
+	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
+	if (step_chrooted(sp, n)) {
+		insideenv(sp, env);
+		strvadd(&args, "unshare");
+		strvadd(&args, "--mount");
+		strvadd(&args, "--propagation");
+		strvadd(&args, "private");
+		strvadd(&args, "--");
+		strvadd(&args, "/bin/sh");
+		strvadd(&args, "-c");
+		strvadd(&args, chrootsetup);
+		strvadd(&args, "mlfs-chroot");
+		strvadd(&args, sp->lfs);
+		strvadd(&args, sp->state);
+		strvadd(&args, sp->recipes);
+		strvadd(&args, sp->patches);
+		strvadd(&args, "/bin/bash");
+	} else {
+		strvadd(&args, "bash");
+	}
+	strvadd(&args, "--noprofile");
+	strvadd(&args, "--norc");
+	strvadd(&args, "-c");
+	strvadd(&args, driver);
+	strvadd(&args, "mlfs-step");
+	strvadd(&args, step);
+	if (!strcmp(step, "patch"))
+		for (size_t i = 0; i < n->r->npatches; i++)
+			strvtake(&args, step_chrooted(sp, n) ? inside(sp, n->r->patches[i].file) :
+				xstrdup(n->r->patches[i].file));
+	io[0].flags = UV_IGNORE;
+	io[1].flags = io[2].flags = UV_INHERIT_FD;
+	io[1].data.fd = io[2].data.fd = jb->logfd;
+	if (sp->js && js_fds(sp->js, &rfd, &wfd) == 2) {
+		io[JS_CHILDR].flags = io[JS_CHILDW].flags = UV_INHERIT_FD;
+		io[JS_CHILDR].data.fd = rfd;
+		io[JS_CHILDW].data.fd = wfd;
+		nio = 5;
+	}
+	po.file = args.v[0];
+	po.args = args.v;
+	po.env = env->v;
+	po.cwd = src;
+	po.flags = UV_PROCESS_DETACHED;
+	po.stdio = io;
+	po.stdio_count = nio;
+	po.exit_cb = job_exit_cb;
+	jb->proc.data = jb;
+	rc = uv_spawn(sp->loop, &jb->proc, &po);
+	strvfree(&args);
+	free(log);
+	free(src);
+	if (rc < 0) {
+		dprintf(jb->logfd, "mlfs: cannot start bash: %s\n", uv_strerror(rc));
+		close(jb->logfd);
+		jb->logfd = -1;
+		uv_close((uv_handle_t *)&jb->proc, job_close_cb);
+		return error("'%s': cannot start step '%s': %s", n->name, step, uv_strerror(rc));
+	}
+	jb->next = sp->jobs;
+	sp->jobs = jb;
+	{
+		char *pg = state_pgidpath(sp->state, n->name), *txt = xasprintf("%d\n", jb->proc.pid);
+		if (mkparent(pg) == 0)
+			writefile(pg, txt, strlen(txt), 0644);
+		free(pg);
+		free(txt);
+	}
+	return 0;
+}
+
+void
+step_killall(struct stepper *sp, int sig)
+{
+	for (struct job *jb = sp->jobs; jb; jb = jb->next)
+		uv_kill(-jb->proc.pid, sig);
+}

@@ -1,0 +1,38 @@
+/* step: one step of a node run as its own process group: bash --norc running
+   the recipe's build.sh function for the step (or the patches), stdout and
+   stderr appended to the node's log, the jobserver's fds passed on, the
+   environment given by the caller; inside chroot $LFS (a private mount
+   namespace with /dev, /proc, /sys, /run and the state, recipe and patch dirs
+   under /run/mlfs) for the chroot and system stages of an LFS build */
+#ifndef MLFS_STEP_H
+#define MLFS_STEP_H
+
+#include <uv.h>
+
+struct job;
+struct jobserver;
+struct node;
+struct strv;
+
+struct stepper {
+	uv_loop_t *loop;           /* borrowed */
+	const char *state;         /* the state dir; borrowed */
+	const char *lfs;           /* $LFS: chroot and system stages run inside; NULL: none */
+	const char *recipes;       /* the recipe dir, seen inside as /run/mlfs/recipes */
+	const char *patches;       /* the patch dir, seen inside as /run/mlfs/patches */
+	struct jobserver *js;      /* whose fds the steps get; may be NULL */
+	/* called when a step ends: status is its exit status or -signal */
+	void (*done)(void *ctx, struct node *n, int status);
+	void *ctx;
+	struct job *jobs;          /* the running steps; NULL when none */
+};
+
+/* 1 when the steps of n run inside chroot $LFS */
+int step_chrooted(const struct stepper *sp, const struct node *n);
+/* start step of node n with environment env (its paths are rewritten for a
+   chrooted step); 0, or -1 after a message (sp->done is not called) */
+int step_start(struct stepper *sp, struct node *n, const char *step, struct strv *env);
+/* send sig to the process group of every running step */
+void step_killall(struct stepper *sp, int sig);
+
+#endif

@@ -1,0 +1,614 @@
+/* transaction: the crash-safe change of a package's files in the root: temps
+   beside their targets, the intent, renames and removals, rollback and recovery */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "hash.h"
+#include "manifest.h"
+#include "merge.h"
+#include "profile.h"
+#include "stagescan.h"
+#include "transaction.h"
+#include "util.h"
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static char *
+inroot(const struct mergectx *m, const char *path)
+{
+	return pathjoin(m->root, path);
+}
+
+/* the temp a new version of path is written to, beside it */
+static char *
+tmpname(const char *path)
+{
+	char *d = dirof(path), *t;
+
+	t = xasprintf("%s%s.%s.mlfs-new", d, strcmp(d, "/") ? "/" : "", baseof(path));
+	free(d);
+	return t;
+}
+
+static int
+opentmp(const char *tmp)
+{
+	int fd;
+
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		error("create '%s':", tmp);
+	return fd;
+}
+
+static int
+closetmp(int fd, const char *tmp, int mode, int rc)
+{
+	if (rc == 0 && (fchmod(fd, mode) < 0 || fsync(fd) < 0))
+		rc = error("write '%s':", tmp);
+	close(fd);
+	return rc;
+}
+
+static int
+writetmp(const char *tmp, const void *data, size_t len, int mode)
+{
+	int fd = opentmp(tmp), rc = 0;
+
+	if (fd < 0)
+		return -1;
+	if (writeall(fd, data, len) < 0)
+		rc = error("write '%s':", tmp);
+	return closetmp(fd, tmp, mode, rc);
+}
+
+static int
+copytmp(const char *from, const char *tmp, int mode)
+{
+	char buf[65536];
+	ssize_t r;
+	int in, fd, rc = 0;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return error("open '%s':", from);
+	fd = opentmp(tmp);
+	if (fd < 0) {
+		close(in);
+		return -1;
+	}
+	while (rc == 0 && (r = read(in, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			rc = error("read '%s':", from);
+		else if (writeall(fd, buf, r) < 0)
+			rc = error("write '%s':", tmp);
+	}
+	close(in);
+	return closetmp(fd, tmp, mode, rc);
+}
+
+/* an installed copy (in the root) of staged content with this hash; caller frees */
+static char *
+lookup(const struct mergectx *m, const struct manifest *old, const char *hash)
+{
+	char hex[HASH_HEXMAX];
+
+	for (size_t i = 0; i < old->nf; i++) {
+		const struct fentry *f = &old->f[i];
+		if (f->type != FT_FILE || (f->how != HOW_COPY && f->how != HOW_ABI) ||
+		    strcmp(f->hash, hash))
+			continue;
+		char *p = inroot(m, f->path);
+		if (hashfile(HASH_SHA256, p, hex) == 0 && !strcmp(hex, hash))
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+/* the content of a staged entry of another ABI, from the root; NULL after an error */
+static char *
+sourceof(const struct mergectx *m, const struct manifest *old, const struct fentry *f)
+{
+	char *p = lookup(m, old, f->from->hash);
+
+	if (!p)
+		error("the root no longer holds the copy of '%s' staged for ABI %s of this "
+			"package; merge that node again", f->from->path, f->abis.v[0]);
+	return p;
+}
+
+/* rule 2: a tool of another ABI must name that ABI's libdir, not the primary's */
+static int
+maketool(const struct mergectx *m, const struct manifest *old, struct fentry *f,
+	const char *tmp)
+{
+	const struct layout *l = &m->prof->layout;
+	const struct centry *e = f->from;
+	char *text = NULL, *from = NULL, *out;
+	size_t len = e->len;
+	int n, rc;
+
+	if (e->data)
+		text = xstrdup(e->data);
+	else if ((from = e->src ? xstrdup(e->src) : sourceof(m, old, f)))
+		text = readfile(from, &len);
+	if (!text) {
+		rc = from ? error("read '%s':", from) : -1;
+		free(from);
+		return rc;
+	}
+	free(from);
+	if (scan_istext(text, len)) {
+		out = scan_pathsubst(text, len, layout_libdir(l, l->primary),
+			layout_libdir(l, f->abis.v[0]), &n);
+		free(text);
+		text = out;
+		len = strlen(out);
+	}
+	hashbuf(HASH_SHA256, text, len, f->hash);
+	rc = writetmp(tmp, text, len, f->mode);
+	free(text);
+	return rc;
+}
+
+/* write the new content of f to tmp */
+static int
+maketmp(const struct mergectx *m, const struct manifest *old, struct fentry *f,
+	const char *tmp)
+{
+	char hex[HASH_HEXMAX], *from;
+	int rc;
+
+	if (f->type == FT_LINK) {
+		unlink(tmp);
+		if (symlink(f->target, tmp) < 0)
+			return error("create symlink '%s':", tmp);
+		return 0;
+	}
+	if (f->data)
+		return writetmp(tmp, f->data, f->len, f->mode);
+	if (f->how == HOW_TOOL)
+		return maketool(m, old, f, tmp);
+	if (f->from->data)
+		return writetmp(tmp, f->from->data, f->from->len, f->mode);
+	if (f->from->src)
+		return copytmp(f->from->src, tmp, f->mode);
+	from = sourceof(m, old, f);
+	if (!from)
+		return -1;
+	rc = copytmp(from, tmp, f->mode);
+	if (rc == 0 && (hashfile(HASH_SHA256, tmp, hex) < 0 || strcmp(hex, f->hash)))
+		rc = error("'%s' changed while it was copied", from);
+	free(from);
+	return rc;
+}
+
+/* 1 when f is in the root as the manifest says */
+static int
+ondisk(const struct mergectx *m, const struct fentry *f)
+{
+	char *p = inroot(m, f->path), hex[HASH_HEXMAX], buf[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int ok = 0;
+
+	if (lstat(p, &st) < 0)
+		goto out;
+	switch (f->type) {
+	case FT_FILE:
+		ok = S_ISREG(st.st_mode) && (int)(st.st_mode & 07777) == f->mode &&
+			hashfile(HASH_SHA256, p, hex) == 0 && !strcmp(hex, f->hash);
+		break;
+	case FT_LINK:
+		n = readlink(p, buf, sizeof(buf) - 1);
+		ok = S_ISLNK(st.st_mode) && n >= 0 && (buf[n] = '\0', !strcmp(buf, f->target));
+		break;
+	case FT_DIR:
+		ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		break;
+	}
+out:
+	free(p);
+	return ok;
+}
+
+/* 1 when the old entry o already is the new entry f */
+static int
+unchanged(const struct mergectx *m, const struct fentry *o, const struct fentry *f)
+{
+	if (o->type != f->type || o->how != f->how || o->mode != f->mode ||
+	    strcmp(o->src, f->src) || (f->target && (!o->target || strcmp(o->target, f->target))))
+		return 0;
+	return ondisk(m, o);
+}
+
+/* directories a removal must leave alone even when empty */
+static int
+protected(const struct mergectx *m, const char *dir)
+{
+	const struct layout *l = &m->prof->layout;
+	int depth = 0;
+
+	for (const char *s = dir; *s; s++)
+		depth += *s == '/';
+	if (depth <= 2)
+		return 1;
+	for (size_t i = 0; i < l->libdirs.n; i++) {
+		size_t n = strlen(l->libdirs.v[i]);
+		if (!strncmp(dir, l->libdirs.v[i], n) &&
+		    (!dir[n] || !strcmp(dir + n, "/pkgconfig")))
+			return 1;
+	}
+	return 0;
+}
+
+struct plan {
+	struct strv tmps, dsts;  /* renames */
+	struct strv rms;         /* files and links to remove */
+	struct strv rmdirs;      /* directories to remove when empty, deepest first */
+	struct strv mkdirs;      /* directories to create */
+	struct strv disown;      /* pairs: package, path it no longer owns */
+};
+
+static void
+planfree(struct plan *p)
+{
+	strvfree(&p->tmps);
+	strvfree(&p->dsts);
+	strvfree(&p->rms);
+	strvfree(&p->rmdirs);
+	strvfree(&p->mkdirs);
+	strvfree(&p->disown);
+}
+
+/* what turns the old files into the new ones; -1 when the root is in the way */
+static int
+plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
+	struct plan *p)
+{
+	struct stat st;
+	int rc = 0;
+
+	for (size_t i = 0; i < nw->nf; i++) {
+		struct fentry *f = &nw->f[i], *o = man_find(old, f->path);
+		if (o && unchanged(m, o, f)) {
+			f->keep = 1;
+			if (f->how == HOW_TOOL)
+				strcpy(f->hash, o->hash);
+			continue;
+		}
+		char *full = inroot(m, f->path);
+		if (f->type == FT_DIR) {
+			if (stat(full, &st) < 0 || !S_ISDIR(st.st_mode))
+				strvadd(&p->mkdirs, f->path);
+		} else if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = error("'%s' is a directory in the root", full);
+		} else {
+			strvtake(&p->tmps, tmpname(f->path));
+			strvadd(&p->dsts, f->path);
+		}
+		free(full);
+	}
+	for (size_t i = old->nf; i-- > 0;) {
+		const struct fentry *o = &old->f[i];
+		if (nw && man_find(nw, o->path))
+			continue;
+		if (o->type != FT_DIR)
+			strvadd(&p->rms, o->path);
+		else if (!protected(m, o->path))
+			strvadd(&p->rmdirs, o->path);
+	}
+	return rc;
+}
+
+static json_t *
+strvjson(const struct strv *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < v->n; i++)
+		json_array_append_new(a, json_string(v->v[i]));
+	return a;
+}
+
+/* the intent of a merge of pkg: state "prepare" (temps being written) or
+   "commit" (temps complete: rename, remove, write the manifest man) */
+static json_t *
+intentjson(const char *pkg, const char *state, const struct plan *p, json_t *man)
+{
+	json_t *o = json_object(), *ren = json_array();
+
+	for (size_t i = 0; i < p->tmps.n; i++)
+		json_array_append_new(ren, json_pack("[ss]", p->tmps.v[i], p->dsts.v[i]));
+	json_object_set_new(o, "package", json_string(pkg));
+	json_object_set_new(o, "state", json_string(state));
+	json_object_set_new(o, "renames", ren);
+	json_object_set_new(o, "removes", strvjson(&p->rms));
+	json_object_set_new(o, "rmdirs", strvjson(&p->rmdirs));
+	json_object_set_new(o, "disown", strvjson(&p->disown));
+	json_object_set(o, "manifest", man ? man : json_null());
+	return o;
+}
+
+/* write the intent in to <man_dir>/<pkg>.pending.json */
+static int
+intent(const struct mergectx *m, json_t *in)
+{
+	char *path = man_path(m, jstr(in, "package"), ".pending.json"), *dir = man_dir(m);
+	char *text = json_dumps(in, JSON_INDENT(1));
+	int rc;
+
+	rc = mkdirs(dir, 0755);
+	if (rc == 0)
+		rc = writefile(path, text, strlen(text), 0644);
+	free(text);
+	free(dir);
+	free(path);
+	return rc;
+}
+
+/* fsync the directory of path unless it is the one synced last (*last) */
+static int
+synconce(const char *path, char **last)
+{
+	char *d = dirof(path);
+
+	if (*last && !strcmp(*last, d)) {
+		free(d);
+		return 0;
+	}
+	free(*last);
+	*last = d;
+	return syncdir(path);
+}
+
+/* drop the paths of list (pairs: package, path) from those man_packages' manifests */
+static int
+disown(const struct mergectx *m, json_t *list)
+{
+	size_t n = json_array_size(list);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i + 1 < n; i += 2) {
+		const char *pkg = json_string_value(json_array_get(list, i));
+		if (!pkg || (i && !strcmp(pkg, json_string_value(json_array_get(list, i - 2)))))
+			continue;
+		char *path = man_path(m, pkg, ".json"), *text;
+		json_t *man = json_load_file(path, 0, NULL), *files = json_object_get(man, "files");
+		for (size_t j = json_array_size(files); j-- > 0;) {
+			const char *fp = jstr(json_array_get(files, j), "path");
+			for (size_t k = i; fp && k + 1 < n; k += 2)
+				if (!strcmp(pkg, json_string_value(json_array_get(list, k))) &&
+				    !strcmp(fp, json_string_value(json_array_get(list, k + 1)))) {
+					json_array_remove(files, j);
+					break;
+				}
+		}
+		if (man) {
+			text = json_dumps(man, JSON_INDENT(1));
+			rc = writefile(path, text, strlen(text), 0644);
+			free(text);
+		}
+		json_decref(man);
+		free(path);
+	}
+	return rc;
+}
+
+/* carry out an intent in state "commit": every step may already have been done */
+static int
+commit(const struct mergectx *m, json_t *in)
+{
+	const char *pkg = jstr(in, "package");
+	json_t *v, *man = json_object_get(in, "manifest");
+	char *path, *pend, *last = NULL;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(in, "renames"), i, v) {
+		const char *t = json_string_value(json_array_get(v, 0));
+		const char *d = json_string_value(json_array_get(v, 1));
+		if (!t || !d)
+			continue;
+		char *ft = inroot(m, t), *fd = inroot(m, d);
+		if (exists(ft) && rename(ft, fd) < 0)
+			rc = error("rename '%s' to '%s':", ft, fd);
+		else if (!exists(fd))
+			rc = error("'%s' is missing and its new version '%s' too", fd, ft);
+		else if (synconce(fd, &last) < 0)
+			rc = -1;
+		free(ft);
+		free(fd);
+	}
+	json_array_foreach(json_object_get(in, "removes"), i, v) {
+		char *f = inroot(m, json_string_value(v) ? json_string_value(v) : "");
+		if (json_string_value(v) && unlink(f) < 0 && errno != ENOENT)
+			rc = error("remove '%s':", f);
+		else if (json_string_value(v) && synconce(f, &last) < 0)
+			rc = -1;
+		free(f);
+	}
+	free(last);
+	json_array_foreach(json_object_get(in, "rmdirs"), i, v) {
+		char *f = inroot(m, json_string_value(v) ? json_string_value(v) : "");
+		if (json_string_value(v))
+			rmdir(f);
+		free(f);
+	}
+	if (rc < 0)
+		return rc;
+	if (disown(m, json_object_get(in, "disown")) < 0)
+		return -1;
+	path = man_path(m, pkg, ".json");
+	if (json_is_object(man)) {
+		char *text = json_dumps(man, JSON_INDENT(1));
+		rc = writefile(path, text, strlen(text), 0644);
+		free(text);
+	} else if (unlink(path) < 0 && errno != ENOENT) {
+		rc = error("remove '%s':", path);
+	}
+	pend = man_path(m, pkg, ".pending.json");
+	if (rc == 0 && unlink(pend) < 0)
+		rc = error("remove '%s':", pend);
+	if (rc == 0)
+		rc = syncdir(pend);
+	free(pend);
+	free(path);
+	return rc;
+}
+
+/* drop the temps of an intent in state "prepare" */
+static int
+rollback(const struct mergectx *m, json_t *in)
+{
+	char *pend = man_path(m, jstr(in, "package"), ".pending.json");
+	json_t *v;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(in, "renames"), i, v) {
+		const char *t = json_string_value(json_array_get(v, 0));
+		char *f = inroot(m, t ? t : "");
+		if (t && unlink(f) < 0 && errno != ENOENT)
+			rc = error("remove '%s':", f);
+		free(f);
+	}
+	if (rc == 0 && unlink(pend) < 0 && errno != ENOENT)
+		rc = error("remove '%s':", pend);
+	free(pend);
+	return rc;
+}
+
+int
+tx_recover(const struct mergectx *m)
+{
+	char *dir = man_dir(m);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	json_error_t je;
+	int rc = 0;
+
+	if (!d) {
+		rc = errno == ENOENT ? 0 : error("open directory '%s':", dir);
+		free(dir);
+		return rc;
+	}
+	while ((de = readdir(d))) {
+		char *path = pathjoin(dir, de->d_name);
+		/* a manifest or intent cut while writefile wrote it */
+		if (strstr(de->d_name, ".json.tmp.") && unlink(path) < 0)
+			rc = error("remove '%s':", path);
+		if (de->d_name[0] == '.' || !endswith(de->d_name, ".pending.json")) {
+			free(path);
+			continue;
+		}
+		json_t *in = json_load_file(path, 0, &je);
+		const char *state = in ? jstr(in, "state") : NULL;
+		if (!in || !jstr(in, "package") || !state)
+			rc = error("merge intent '%s' is unreadable: %s", path, in ? "no state" : je.text);
+		else if (!strcmp(state, "commit"))
+			rc |= commit(m, in);
+		else
+			rc |= rollback(m, in);
+		json_decref(in);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	return rc ? -1 : 0;
+}
+
+/* create the directories and write the temps of plan p */
+static int
+prepare(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
+	const struct plan *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < p->mkdirs.n; i++) {
+		char *full = inroot(m, p->mkdirs.v[i]);
+		struct fentry *f = man_find(nw, p->mkdirs.v[i]);
+		rc = mkdirs(full, 0755);
+		if (rc == 0 && chmod(full, f->mode) < 0)
+			rc = error("chmod '%s':", full);
+		free(full);
+	}
+	for (size_t i = 0, j = 0; rc == 0 && i < nw->nf; i++) {
+		struct fentry *f = &nw->f[i];
+		if (f->keep || f->type == FT_DIR)
+			continue;
+		char *tmp = inroot(m, p->tmps.v[j++]), *dir = dirof(tmp);
+		rc = mkdirs(dir, 0755);
+		if (rc == 0)
+			rc = maketmp(m, old, f, tmp);
+		free(tmp);
+		free(dir);
+	}
+	return rc;
+}
+
+/* turn the root's files of pkg from old into nw (NULL: none, manifest dropped) */
+int
+tx_apply(const struct mergectx *m, const char *pkg, const struct manifest *old,
+	struct manifest *nw, struct strv *disowned)
+{
+	struct manifest none = { .pkg = (char *)pkg };
+	struct manifest *to = nw ? nw : &none;
+	struct plan p = {0};
+	json_t *man = NULL, *in;
+	char *cur = NULL, *text = NULL, *mpath = man_path(m, pkg, ".json");
+	int rc;
+
+	rc = plan(m, old, to, &p);
+	if (disowned) {
+		p.disown = *disowned;
+		memset(disowned, 0, sizeof(*disowned));
+	}
+	in = intentjson(pkg, "prepare", &p, NULL);
+	if (rc == 0 && p.tmps.n)
+		rc = intent(m, in);
+	if (rc == 0)
+		rc = prepare(m, old, to, &p);
+	if (rc < 0) {
+		if (p.tmps.n)
+			rollback(m, in);
+		goto out;
+	}
+	if (nw) {
+		man = man_json(nw);
+		text = json_dumps(man, JSON_INDENT(1));
+		cur = readfile(mpath, NULL);
+	}
+	if (p.tmps.n || p.rms.n || p.rmdirs.n || p.mkdirs.n || p.disown.n || !text || !cur ||
+	    strcmp(text, cur)) {
+		json_decref(in);
+		in = intentjson(pkg, "commit", &p, man);
+		rc = intent(m, in);
+		if (rc == 0)
+			rc = commit(m, in);
+	}
+out:
+	json_decref(in);
+	json_decref(man);
+	free(text);
+	free(cur);
+	free(mpath);
+	planfree(&p);
+	return rc;
+}
