@@ -24,8 +24,11 @@
 #include "preflight.h"
 #include "profile.h"
 #include "recipe.h"
+#include "repair.h"
+#include "rootlock.h"
 #include "statedir.h"
 #include "util.h"
+#include "verify.h"
 
 #define MLFS_VERSION "0.1.0"
 
@@ -51,6 +54,8 @@ static const char usage_text[] =
 	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
 	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
 	"  uninstall PKG      remove a package's files from the root\n"
+	"  verify [PKG...]    compare the root with the packages' manifests (missing,\n"
+	"                     changed content, mode, link target; unowned files)\n"
 	"  version            print the version\n"
 	"\n"
 	"options:\n"
@@ -259,13 +264,26 @@ cmd_plan(struct cli *c)
 	return 0;
 }
 
+/* the root a command changes: --root, $LFS or / */
+static const char *
+rootof(const struct buildopts *o)
+{
+	return o->root ? o->root : o->lfs ? o->lfs : "/";
+}
+
 static int
 runbuild(struct cli *c, struct world *w, int scoped)
 {
 	struct strv whys = {0};
-	size_t n = plan_decide(&w->g, c->o.state, &whys, scoped);
+	size_t n;
 	int rc;
 
+	if (rootlock_take(rootof(&c->o)) < 0)
+		return 1;
+	n = plan_decide(&w->g, c->o.state, &whys, scoped);
+	/* a plain build also repairs what it finds damaged in the root */
+	if (!scoped)
+		n += repair_mark(&w->g, rootof(&c->o), c->o.state, c->o.quiet);
 	strvfree(&whys);
 	if (config_save(&c->o) < 0)
 		return 1;
@@ -445,6 +463,10 @@ cmd_uninstall(struct cli *c)
 	if (!c->args.n)
 		usage("uninstall needs PKG", NULL);
 	plan_load(&w, &c->o, c->stats);
+	if (rootlock_take(rootof(&c->o)) < 0) {
+		plan_release(&w);
+		return 1;
+	}
 	for (size_t i = 0; i < c->args.n; i++) {
 		if (!recipe_get(&w.rs, c->args.v[i])) {
 			rc = error("unknown package '%s'", c->args.v[i]);
@@ -455,6 +477,60 @@ cmd_uninstall(struct cli *c)
 	}
 	plan_release(&w);
 	return rc ? 1 : 0;
+}
+
+/* the packages to verify: those named, else every one with a manifest or a
+   node the journal has merged */
+static void
+verifiable(struct cli *c, struct world *w, struct strv *pkgs)
+{
+	char *path = xasprintf("%s/journal.jsonl", c->o.state);
+	struct journal j;
+
+	for (size_t i = 0; i < c->args.n; i++)
+		strvadd(pkgs, c->args.v[i]);
+	if (!c->args.n)
+		verify_installed(rootof(&c->o), pkgs);
+	if (!c->args.n && exists(path) && journal_open(&j, path) == 0) {
+		for (size_t i = 0; i < w->g.n; i++) {
+			char *why = plan_why(&j, w->g.nodes[i]);
+			if (!why && strvfind(pkgs, w->g.nodes[i]->r->name) < 0)
+				strvadd(pkgs, w->g.nodes[i]->r->name);
+			free(why);
+		}
+		journal_close(&j);
+	}
+	free(path);
+}
+
+static int
+cmd_verify(struct cli *c)
+{
+	struct world w;
+	struct strv pkgs = {0}, unowned = {0};
+	int bad = 0;
+
+	plan_load(&w, &c->o, c->stats);
+	verifiable(c, &w, &pkgs);
+	for (size_t i = 0; i < pkgs.n; i++) {
+		struct vdamage d;
+		if (verify_package(rootof(&c->o), pkgs.v[i], &d)) {
+			verify_print(&d, stdout);
+			bad++;
+		}
+		vdamage_free(&d);
+	}
+	if (!c->args.n)
+		verify_unowned(rootof(&c->o), &unowned);
+	for (size_t i = 0; i < unowned.n; i++)
+		printf("unowned: '%s'\n", unowned.v[i]);
+	if (!c->o.quiet)
+		fprintf(stderr, "%s: %zu package(s) verified in '%s': %d damaged, %zu unowned file(s)\n",
+			argv0, pkgs.n, rootof(&c->o), bad, unowned.n);
+	strvfree(&pkgs);
+	strvfree(&unowned);
+	plan_release(&w);
+	return bad ? 1 : 0;
 }
 
 static const struct cmd {
@@ -471,6 +547,7 @@ static const struct cmd {
 	{"log", cmd_log, 0, 0},
 	{"clean", cmd_clean, 1, 1},
 	{"uninstall", cmd_uninstall, 1, 1},
+	{"verify", cmd_verify, 1, 0},
 };
 
 int

@@ -30,4 +30,105 @@ test_expect_success 'a step dying of SIGTERM or SIGSEGV is a failure too' '
 	grep -q "^failed  *t:64" b.st && ! grep -q "^interrupted" b.st
 '
 
+test_expect_success 'the merge does not write through links out of the root' '
+	rm -rf r && mkrecipe esc install "
+	mkdir -p \"\$DESTDIR/usr/share/x\" \"\$DESTDIR/usr/share/y/dotdot\"
+	echo pkg >\"\$DESTDIR/usr/share/x/f\"
+	echo pkg >\"\$DESTDIR/usr/share/y/dotdot/g\"" &&
+	mkdir -p outside root-c/usr/share &&
+	ln -s "$TRASH/outside" root-c/usr/share/x &&
+	ln -s ../../.. root-c/usr/share/y &&
+	test_expect_code 1 ml c build 2>c.err &&
+	grep -q "root-c/usr/share/x.*: a symbolic link" c.err &&
+	test ! -e outside/f && test ! -e dotdot/g && test ! -e outside/.f.mlfs-new &&
+	test -z "$(ls outside)"
+'
+
+test_expect_success 'the merge through a link made of ../../.. alone is refused too' '
+	rm -rf r && mkrecipe esc2 install "
+	mkdir -p \"\$DESTDIR/usr/share/y/dotdot\"
+	echo pkg >\"\$DESTDIR/usr/share/y/dotdot/g\"" &&
+	mkdir -p root-c2/usr/share && ln -s ../../.. root-c2/usr/share/y &&
+	test_expect_code 1 ml c2 build 2>c2.err &&
+	grep -q "root-c2/usr/share/y/dotdot.*a symbolic link" c2.err &&
+	test ! -e dotdot
+'
+
+test_expect_success 'uninstall does not delete through a link to a host directory' '
+	rm -rf r && mkrecipe pd install "
+	mkdir -p \"\$DESTDIR/usr/share/pd\"
+	echo doc >\"\$DESTDIR/usr/share/pd/d\"
+	echo doc >\"\$DESTDIR/usr/share/pd/same\"" &&
+	ml d build 2>d.err &&
+	mkdir host && echo hostfile >host/d && echo doc >host/same &&
+	mv root-d/usr/share/pd root-d/pd.moved && ln -s "$TRASH/host" root-d/usr/share/pd &&
+	ml d uninstall pd 2>d2.err &&
+	grep -q "root-d/usr/share/pd/d. of .pd. is not removed: a symbolic link" d2.err &&
+	test "$(cat host/d)" = hostfile && test "$(cat host/same)" = doc
+'
+
+test_expect_success 'uninstall leaves a file edited by hand, and says so' '
+	rm -rf r && mkrecipe pe install "
+	mkdir -p \"\$DESTDIR/usr/share/pe\"
+	echo doc >\"\$DESTDIR/usr/share/pe/edited\"
+	echo doc >\"\$DESTDIR/usr/share/pe/intact\"" &&
+	ml e build 2>e.err &&
+	echo mine >root-e/usr/share/pe/edited &&
+	ml e uninstall pe 2>e2.err &&
+	grep -q "root-e/usr/share/pe/edited. of .pe. is not removed: it differs from the manifest" e2.err &&
+	test "$(cat root-e/usr/share/pe/edited)" = mine &&
+	test ! -e root-e/usr/share/pe/intact
+'
+
+test_expect_success 'two state dirs on one root: the second mlfs is refused by the root lock' '
+	rm -rf r && mkrecipe slow build "
+	touch \"$TRASH/slow.started\"
+	while [ ! -e \"$TRASH/slow.go\" ]; do sleep 0.1; done" &&
+	{ ml f build >/dev/null 2>f1.err & } &&
+	while [ ! -e slow.started ]; do sleep 0.1; done &&
+	rc=0 &&
+	{ "$MLFS" --state="$TRASH/st-f2" build --recipes "$TRASH/r" --profiles "$TOP/abi-profiles" --abi 64 --root "$TRASH/root-f" -j 2 2>f2.err || rc=$?; } &&
+	touch slow.go && wait &&
+	test "$rc" = 1 &&
+	grep -q "another mlfs (pid [0-9]*) is changing root .*root-f" f2.err &&
+	test -e root-f/var/lib/mlfs/manifests/slow.json
+'
+
+test_expect_success 'verify finds each damage by hand, and a plain build repairs it' '
+	rm -rf r && mkrecipe vp install "
+	mkdir -p \"\$DESTDIR/usr/bin\" \"\$DESTDIR/usr/share/vp\"
+	printf \"#!/bin/sh\necho vp\n\" >\"\$DESTDIR/usr/bin/vp\" && chmod 755 \"\$DESTDIR/usr/bin/vp\"
+	echo doc >\"\$DESTDIR/usr/share/vp/doc\"
+	ln -s vp \"\$DESTDIR/usr/bin/vpl\"" &&
+	mkrecipe vq install "
+	mkdir -p \"\$DESTDIR/usr/share/vq\" && echo q >\"\$DESTDIR/usr/share/vq/q\"" &&
+	ml g build 2>g.err &&
+	ml g verify >g0.out 2>g0.err && test ! -s g0.out &&
+	echo edited >root-g/usr/share/vp/doc &&
+	chmod 4755 root-g/usr/bin/vp &&
+	ln -sf elsewhere root-g/usr/bin/vpl &&
+	rm root-g/usr/share/vq/q &&
+	echo stray >root-g/usr/bin/stray &&
+	test_expect_code 1 ml g verify >g1.out 2>g1.err &&
+	grep -q "^vp: ./usr/share/vp/doc.: content changed" g1.out &&
+	grep -q "^vp: ./usr/bin/vp.: mode 4755, the manifest says 0755" g1.out &&
+	grep -q "^vp: ./usr/bin/vpl.: links to .elsewhere., the manifest says .vp." g1.out &&
+	grep -q "^vq: ./usr/share/vq/q.: missing" g1.out &&
+	grep -q "^unowned: ./usr/bin/stray." g1.out &&
+	ml g build 2>g2.err &&
+	grep -q "the root.s copy of .vp. is damaged" g2.err &&
+	grep -q "\"repair\"" st-g/journal.jsonl &&
+	ml g verify >g3.out 2>g3.err && ! grep -v "^unowned" g3.out &&
+	test "$(cat root-g/usr/share/vp/doc)" = doc && test -e root-g/usr/share/vq/q
+'
+
+test_expect_success 'a deleted manifest is found by verify and repaired by build' '
+	rm root-g/var/lib/mlfs/manifests/vq.json &&
+	test_expect_code 1 ml g verify >h1.out 2>h1.err &&
+	grep -q "^vq: the manifest .*vq.json. is missing" h1.out &&
+	ml g build 2>h2.err && ml g verify >h3.out 2>&1 &&
+	test -e root-g/var/lib/mlfs/manifests/vq.json &&
+	ml g uninstall vq 2>h4.err && test ! -e root-g/usr/share/vq/q
+'
+
 test_done
