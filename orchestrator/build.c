@@ -184,6 +184,29 @@ run_begin(void *ctx, struct node *n, struct strv *steps)
 	return unpacknode(c, n, steps);
 }
 
+/* unpack_node with its messages (an archive's refused entry) in the node's
+   log, which the failure report shows */
+static int
+unpacklogged(struct bctx *c, struct node *n, const char *src, const char *log)
+{
+	int fd = open(log, O_WRONLY | O_APPEND | O_CLOEXEC), saved = -1, rc;
+
+	fflush(stderr);
+	if (fd >= 0) {
+		saved = dup(2);
+		dup2(fd, 2);
+	}
+	rc = unpack_node(c->o, &c->fetched, n, src);
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* a fresh source tree and staging dir, then the steps */
 static int
 unpacknode(struct bctx *c, struct node *n, struct strv *steps)
@@ -204,7 +227,7 @@ unpacknode(struct bctx *c, struct node *n, struct strv *steps)
 	if (state_discard(c->o->state, top) < 0 || state_discard(c->o->state, stage) < 0 || mkdirs(src, 0755) < 0 ||
 	    mkdirs(stage, 0755) < 0)
 		rc = -1;
-	else if (unpack_node(c->o, &c->fetched, n, src) < 0)
+	else if (unpacklogged(c, n, src, log) < 0)
 		rc = -1;
 	if (rc == 0)
 		planstep(c, n, steps);

@@ -122,6 +122,7 @@ fail(struct sched *s, struct node *n, struct nrun *r, const char *step, int stat
 {
 	r->st = N_FAILED;
 	r->status = status;
+	r->failedat = step;
 	/* only a signal mlfs itself passed on interrupts: a step killed by any
 	   other signal (a SEGV, kill -9 from inside) failed */
 	if (s->signal) {

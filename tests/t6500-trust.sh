@@ -131,4 +131,21 @@ test_expect_success 'a deleted manifest is found by verify and repaired by build
 	ml g uninstall vq 2>h4.err && test ! -e root-g/usr/share/vq/q
 '
 
+test_expect_success 'an archive refused at unpack: the reason in the log, the status says unpack' '
+	rm -rf r && mkdir -p r/hostile &&
+	python3 -c "import tarfile,io
+t = tarfile.open(\"hostile.tar\", \"w\")
+i = tarfile.TarInfo(\"../evil\"); i.size = 2
+t.addfile(i, io.BytesIO(b\"x\n\")); t.close()" &&
+	sum=$(sha256sum hostile.tar | cut -d" " -f1) &&
+	printf "{\"name\": \"hostile\", \"version\": \"1\", \"stage\": \"system\", \"sources\": [{\"url\": \"file://%s/hostile.tar\", \"sha256\": \"%s\"}]}\n" "$TRASH" "$sum" >r/hostile/recipe.json &&
+	printf "# shellcheck shell=bash\nbuild() { :; }\n" >r/hostile/build.sh &&
+	test_expect_code 1 ml i build 2>i.err &&
+	grep -q "hostile:64: FAILED at unpack" i.err &&
+	! grep -q "FAILED at merge" i.err &&
+	grep -q "refusing .\.\./evil." st-i/logs/hostile/64.log &&
+	grep -q "failed at step .unpack." i.err &&
+	test ! -e evil
+'
+
 test_done
