@@ -23,7 +23,7 @@ static const char *const srckeys[] = {
 };
 static const char *const patchkeys[] = {"file", "sha256", "md5", NULL};
 static const char *const mlkeys[] = {
-	"relocate", "chost_tools", "wrap_headers", "rules", NULL,
+	"relocate", "chost_tools", "wrap_headers", "rules", "setuid", NULL,
 };
 static const char *const actions[] = {"primary", "wrap", "ignore", "per-abi", NULL};
 
@@ -213,6 +213,7 @@ parsemultilib(struct recipe *r, const struct jdoc *d, json_t *v)
 	rc |= jdoc_bool(d, "multilib", v, "relocate", &r->relocate);
 	rc |= jdoc_strlist(d, "multilib", v, "chost_tools", 0, &r->chost_tools);
 	rc |= jdoc_strlist(d, "multilib", v, "wrap_headers", 0, &r->wrap_headers);
+	rc |= jdoc_strlist(d, "multilib", v, "setuid", 0, &r->setuid);
 	rules = json_object_get(v, "rules");
 	if (rules && !json_is_object(rules))
 		return jdoc_error(d, "multilib.rules", "key 'multilib.rules' must be an object");
@@ -731,6 +732,7 @@ recipe_release(struct recipe *r)
 	strvfree(&r->includes);
 	strvfree(&r->chost_tools);
 	strvfree(&r->wrap_headers);
+	strvfree(&r->setuid);
 	for (size_t i = 0; i < r->nrules; i++) {
 		free(r->rules[i].glob);
 		free(r->rules[i].action);

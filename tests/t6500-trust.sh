@@ -148,4 +148,18 @@ t.addfile(i, io.BytesIO(b\"x\n\")); t.close()" &&
 	test ! -e evil
 '
 
+test_expect_success 'setuid and setgid bits are dropped at the merge unless multilib.setuid keeps them' '
+	rm -rf r && mkrecipe su install "
+	mkdir -p \"\$DESTDIR/usr/bin\"
+	printf \"#!/bin/sh\n\" >\"\$DESTDIR/usr/bin/open\" && chmod 4777 \"\$DESTDIR/usr/bin/open\"
+	printf \"#!/bin/sh\n\" >\"\$DESTDIR/usr/bin/grp\" && chmod 2755 \"\$DESTDIR/usr/bin/grp\"
+	printf \"#!/bin/sh\n\" >\"\$DESTDIR/usr/bin/kept\" && chmod 4755 \"\$DESTDIR/usr/bin/kept\"" \
+	", \"multilib\": {\"setuid\": [\"/usr/bin/kept\"]}" &&
+	ml j build 2>j.err &&
+	test "$(stat -c %a root-j/usr/bin/open)" = 777 &&
+	test "$(stat -c %a root-j/usr/bin/grp)" = 755 &&
+	test "$(stat -c %a root-j/usr/bin/kept)" = 4755 &&
+	grep -q "/usr/bin/open. of .su.: setuid/setgid bits dropped (mode 4777" st-j/logs/su/64.log
+'
+
 test_done
