@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <uv.h>
 #include "build.h"
+#include "contain.h"
 #include "env.h"
 #include "extract.h"
 #include "fetch.h"
@@ -54,6 +55,7 @@ struct bctx {
 	struct runner run;
 	struct jobserver *js;
 	struct stepper sp;         /* the running steps */
+	struct container box;      /* how host-side steps are contained */
 	struct strv canrun;        /* ABIs whose programs run here */
 	struct strv whynot;        /* pairs: ABI, why it cannot run */
 	struct strv fetched;       /* pairs: "alg:sum", cache path */
@@ -634,9 +636,12 @@ setup(struct bctx *c)
 		c->js = js_create(c->o->jobs, c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
 		return -1;
+	if (contain_probe(&c->box, c->o->contain, c->o->state) < 0)
+		return -1;
 	c->sp = (struct stepper){
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
+		.box = c->box.usable ? &c->box : NULL,
 	};
 	c->mc.root = c->o->root ? c->o->root : c->o->lfs ? c->o->lfs : "/";
 	c->mc.prof = c->prof;

@@ -33,6 +33,7 @@ struct buildopts {
 	int jsmode;           /* JSMODE_PIPE or JSMODE_FIFO */
 	char *fromstep;       /* restart failed nodes at this step */
 	int join;             /* join the jobserver of a calling make, if any */
+	int contain;          /* enum contain_mode: host-side steps in a box (contain.h) */
 };
 
 /* text of the options that reach the build, for node keys */

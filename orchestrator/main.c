@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "build.h"
 #include "config.h"
+#include "contain.h"
 #include "graph.h"
 #include "hash.h"
 #include "journal.h"
@@ -73,6 +74,9 @@ static const char usage_text[] =
 	"  --mirror URL       try this mirror first for every source\n"
 	"  --offline          fail at once when a source is not in the cache\n"
 	"  --no-check         skip the packages' test suites\n"
+	"  --contain MODE     host-side steps in a box (read-only host, unprivileged user):\n"
+	"                     require (default: refuse when it cannot be made), try\n"
+	"                     (else run uncontained with a warning) or off\n"
 	"  --jobserver MODE   pipe (default, any GNU make) or fifo (make >= 4.4, ninja >= 1.13)\n"
 	"  --keep-build       keep build trees of merged nodes\n"
 	"  --from-step STEP   restart failed nodes at STEP\n"
@@ -113,7 +117,7 @@ splitabis(struct strv *sv, const char *list)
 
 enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
-	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
+	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP, O_CONTAIN,
 	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS,
 };
 
@@ -133,6 +137,7 @@ static const struct option longopts[] = {
 	{"jobserver", required_argument, NULL, O_JOBSERVER},
 	{"keep-build", no_argument, NULL, O_KEEPBUILD},
 	{"from-step", required_argument, NULL, O_FROMSTEP},
+	{"contain", required_argument, NULL, O_CONTAIN},
 	{"dot", no_argument, NULL, O_DOT},
 	{"json", no_argument, NULL, O_JSON},
 	{"explain", no_argument, NULL, O_EXPLAIN},
@@ -200,6 +205,10 @@ parseopts(struct cli *c, int argc, char **argv)
 			break;
 		case O_KEEPBUILD: o->keepbuild = 1; break;
 		case O_FROMSTEP: free(o->fromstep); o->fromstep = xstrdup(optarg); break;
+		case O_CONTAIN:
+			if ((o->contain = contain_parse(optarg)) < 0)
+				usage("--contain takes require, try or off, not '%s'", optarg);
+			break;
 		case O_DOT: c->plan = PLAN_DOT; break;
 		case O_JSON: c->plan = PLAN_JSON; break;
 		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;

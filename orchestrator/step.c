@@ -17,6 +17,7 @@
 #include "jobserver.h"
 #include "recipe.h"
 #include "statedir.h"
+#include "contain.h"
 #include "step.h"
 #include "util.h"
 
@@ -195,6 +196,13 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 		strvadd(&args, sp->patches);
 		strvadd(&args, "/bin/bash");
 	} else {
+		if (sp->box) {
+			struct strv w = {0};
+			strvtake(&w, state_path(sp->state, "build", n->name, ""));
+			strvtake(&w, state_stagedir(sp->state, n->name));
+			contain_wrap(sp->box, &args, &w);
+			strvfree(&w);
+		}
 		strvadd(&args, "bash");
 	}
 	strvadd(&args, "--noprofile");

@@ -19,6 +19,8 @@ HELPERS=$TOP/build/helpers
 export HELPERS
 
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/mlfs-test.XXXXXX")
+# steps run contained as an unprivileged user: it must reach the sandbox
+chmod 755 "$TRASH"
 export TRASH
 cd "$TRASH" || exit 1
 test_count=0

@@ -81,14 +81,15 @@ test_expect_success 'uninstall leaves a file edited by hand, and says so' '
 '
 
 test_expect_success 'two state dirs on one root: the second mlfs is refused by the root lock' '
-	rm -rf r && mkrecipe slow build "
-	touch \"$TRASH/slow.started\"
-	while [ ! -e \"$TRASH/slow.go\" ]; do sleep 0.1; done" &&
+	rm -rf r && mkdir -m 1777 flags && mkrecipe slow build "
+	touch \"$TRASH/flags/slow.started\"
+	while [ ! -e \"$TRASH/flags/slow.go\" ]; do sleep 0.1; done" &&
 	{ ml f build >/dev/null 2>f1.err & } &&
-	while [ ! -e slow.started ]; do sleep 0.1; done &&
+	while [ ! -e flags/slow.started ] && kill -0 $! 2>/dev/null; do sleep 0.1; done &&
+	test -e flags/slow.started &&
 	rc=0 &&
 	{ "$MLFS" --state="$TRASH/st-f2" build --recipes "$TRASH/r" --profiles "$TOP/abi-profiles" --abi 64 --root "$TRASH/root-f" -j 2 2>f2.err || rc=$?; } &&
-	touch slow.go && wait &&
+	touch flags/slow.go && wait &&
 	test "$rc" = 1 &&
 	grep -q "another mlfs (pid [0-9]*) is changing root .*root-f" f2.err &&
 	test -e root-f/var/lib/mlfs/manifests/slow.json
@@ -160,6 +161,45 @@ test_expect_success 'setuid and setgid bits are dropped at the merge unless mult
 	test "$(stat -c %a root-j/usr/bin/grp)" = 755 &&
 	test "$(stat -c %a root-j/usr/bin/kept)" = 4755 &&
 	grep -q "/usr/bin/open. of .su.: setuid/setgid bits dropped (mode 4777" st-j/logs/su/64.log
+'
+
+ESC=/usr/local/share/mlfs-escape-$$
+test_expect_success 'contained: an install without DESTDIR fails with the path in its log, nothing on the host' '
+	rm -rf r && mkrecipe nodest install "
+	mkdir -p $ESC && echo escaped >$ESC/f" &&
+	test_expect_code 1 ml k build 2>k.err &&
+	grep -q "$ESC" st-k/logs/nodest/64.log &&
+	grep -q "failed at step .install." k.err &&
+	test ! -e $ESC
+'
+
+test_expect_success 'contained: the root outside the staging dir and the state dir are not writable' '
+	rm -rf r && mkrecipe intoroot install "
+	mkdir -p \"\$DESTDIR/usr/share\" && echo ok >\"\$DESTDIR/usr/share/ok\"
+	echo evil >\"\$MLFS_ROOT/usr/share/evil\"" &&
+	mkdir -p root-l/usr/share &&
+	test_expect_code 1 ml l build 2>l.err &&
+	grep -q "root-l/usr/share/evil" st-l/logs/intoroot/64.log &&
+	test ! -e root-l/usr/share/evil &&
+	rm -rf r && mkrecipe intostate install "echo evil >\"$TRASH/st-l2/journal.jsonl\"" &&
+	test_expect_code 1 ml l2 build 2>l2.err &&
+	grep -q "st-l2/journal.jsonl" st-l2/logs/intostate/64.log && ! grep -q evil st-l2/journal.jsonl
+'
+
+test_expect_success 'contained: the cross stage of an LFS build cannot write under /usr/local either' '
+	rm -rf r && mkdir -p r/cross/xesc lfs &&
+	printf "{\"name\": \"xesc\", \"version\": \"1\", \"stage\": \"cross\"}\n" >r/cross/xesc/recipe.json &&
+	printf "# shellcheck shell=bash\ninstall() {\nmkdir -p %s && echo escaped >%s/f\n}\n" "$ESC" "$ESC" >r/cross/xesc/build.sh &&
+	test_expect_code 1 "$MLFS" --state="$TRASH/st-m" build --recipes "$TRASH/r" --profiles "$TOP/abi-profiles" --abi 64 --lfs "$TRASH/lfs" -j 2 2>m.err &&
+	grep -q "$ESC" st-m/logs/xesc/64.log &&
+	test ! -e $ESC
+'
+
+test_expect_success '--contain=off runs a step uncontained (so the escape above is what containment stops)' '
+	rm -rf r && mkrecipe free install "
+	mkdir -p \"\$DESTDIR/usr/share\" && touch \"$TRASH/free.mark\"" &&
+	ml n build --contain=off 2>n.err && test -e free.mark &&
+	test_expect_code 2 ml n2 build --contain=maybe 2>n2.err && grep -q "require, try or off" n2.err
 '
 
 test_done
