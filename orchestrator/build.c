@@ -609,6 +609,18 @@ report(struct bctx *c)
 	return failed;
 }
 
+/* the jobserver's fifo or pipe to the contained steps' user */
+static void
+givepool(struct bctx *c)
+{
+	int rfd, wfd;
+
+	if (js_path(c->js) && chown(js_path(c->js), c->box.uid, c->box.gid) < 0)
+		warn("cannot give the jobserver fifo '%s' to the steps' user:", js_path(c->js));
+	if (js_fds(c->js, &rfd, &wfd) == 2 && fchown(rfd, c->box.uid, c->box.gid) < 0)
+		warn("cannot give the jobserver pipe to the steps' user:");
+}
+
 static int
 setup(struct bctx *c)
 {
@@ -638,6 +650,10 @@ setup(struct bctx *c)
 		return -1;
 	if (contain_probe(&c->box, c->o->contain, c->o->state) < 0)
 		return -1;
+	/* the contained steps' user opens the pool's fifo, or reopens its pipe
+	   through /proc/self/fd */
+	if (c->box.usable)
+		givepool(c);
 	c->sp = (struct stepper){
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,

@@ -202,4 +202,17 @@ test_expect_success '--contain=off runs a step uncontained (so the escape above 
 	test_expect_code 2 ml n2 build --contain=maybe 2>n2.err && grep -q "require, try or off" n2.err
 '
 
+test_expect_success 'a recipe whose make -j8 ignores the pool is named, with the step' '
+	rm -rf r && mkrecipe ownj build "
+	printf \"all:\n\t@true\n\" >Makefile
+	make -j8" &&
+	ml o build -j 3 2>o.err &&
+	grep -q "warning: .ownj:64.: a make in step .build. ran with a -j of its own" o.err &&
+	grep -q "ignored the jobserver.s pool" st-o/logs/ownj/64.log &&
+	rm -rf r && mkrecipe plainj build "
+	printf \"all:\n\t@true\n\" >Makefile
+	make" &&
+	ml o2 build -j 3 2>o2.err && ! grep -q "a -j of its own" o2.err
+'
+
 test_done
