@@ -37,6 +37,8 @@ static const char boxsetup[] =
 	"    exit 125\n"
 	"  fi\n"
 	"done </proc/self/mountinfo\n"
+	/* the working directory was entered before the mounts: enter it again */
+	"cd \"$(pwd -P)\"\n"
 	"exec setpriv --reuid=\"$uid\" --regid=\"$gid\" --clear-groups --no-new-privs -- \"$@\"\n";
 
 int

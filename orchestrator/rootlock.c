@@ -17,7 +17,6 @@ static const char lockfile[] = "var/lib/mlfs/lock";
 int
 rootlock_take(const char *root)
 {
-	char pid[32];
 	int fd;
 
 	if (mkdirs(root, 0755) < 0)
@@ -27,14 +26,9 @@ rootlock_take(const char *root)
 		return error("cannot open the lock of root '%s' ('%s/%s'): %s", root, root, lockfile,
 			bn_strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
 		close(fd);
-		return error("another mlfs (pid %ld) is changing root '%s'", strtol(pid, NULL, 10),
-			root);
+		return error("another mlfs is changing root '%s' (it holds '%s/%s')", root, root,
+			lockfile);
 	}
-	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
-		warn("cannot write the lock of root '%s':", root);
 	return fd;
 }
