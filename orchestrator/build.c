@@ -56,6 +56,8 @@ struct bctx {
 	struct jobserver *js;
 	struct stepper sp;         /* the running steps */
 	struct container box;      /* how host-side steps are contained */
+	struct strv killed;        /* nodes whose step was killed since the last audit */
+	struct strv ended;         /* nodes that gave back their slot since the last audit */
 	struct strv canrun;        /* ABIs whose programs run here */
 	struct strv whynot;        /* pairs: ABI, why it cannot run */
 	struct strv fetched;       /* pairs: "alg:sum", cache path */
@@ -295,6 +297,8 @@ step_done(void *ctx, struct node *n, int status)
 {
 	struct bctx *c = ctx;
 
+	if ((status < 0 || status > 128) && strvfind(&c->killed, n->name) < 0)
+		strvadd(&c->killed, n->name);
 	sched_stepdone(&c->s, n, status);
 }
 
@@ -362,9 +366,22 @@ run_release(void *ctx, struct node *n, int idle)
 	struct bctx *c = ctx;
 
 	js_release(c->js);
-	/* no node runs: every token must be back; repair before anything starts */
-	if (idle)
-		js_audit(c->js, n->name);
+	/* no node runs: every token must be back; repair before anything starts.
+	   A lost token is blamed on the nodes whose step was killed (a signal, or
+	   a shell's 128+N status) since the last audit, else on every node that
+	   ended since, not on whichever node happened to end last */
+	if (strvfind(&c->ended, n->name) < 0)
+		strvadd(&c->ended, n->name);
+	if (idle) {
+		const struct strv *sus = c->killed.n ? &c->killed : &c->ended;
+		struct buf who = {0};
+		for (size_t i = 0; i < sus->n; i++)
+			bufprintf(&who, "%s%s", i ? "', '" : "", sus->v[i]);
+		js_audit(c->js, who.s ? who.s : n->name);
+		buffree(&who);
+		strvfree(&c->killed);
+		strvfree(&c->ended);
+	}
 }
 
 /* a first build's guess of a node's seconds, from the size of its sources:
@@ -697,6 +714,8 @@ teardown(struct bctx *c)
 	strvfree(&c->canrun);
 	strvfree(&c->whynot);
 	strvfree(&c->fetched);
+	strvfree(&c->killed);
+	strvfree(&c->ended);
 }
 
 int

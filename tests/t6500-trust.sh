@@ -215,4 +215,16 @@ test_expect_success 'a recipe whose make -j8 ignores the pool is named, with the
 	ml o2 build -j 3 2>o2.err && ! grep -q "a -j of its own" o2.err
 '
 
+test_expect_success 'a token lost by a killed step is blamed on that node, not on the one that ended last' '
+	rm -rf r && mkdir -p flags2 && chmod 1777 flags2 &&
+	mkrecipe thief build "\"$HELPERS/tokthief\" \"$TRASH/flags2/took\"" &&
+	mkrecipe late build "
+	while ! grep -q \"step ended\" \"$TRASH/st-p/logs/thief/64.log\" 2>/dev/null; do sleep 0.1; done" &&
+	test_expect_code 1 "$MLFS" --state="$TRASH/st-p" build --recipes "$TRASH/r" --profiles "$TOP/abi-profiles" \
+		--abi 64 --root "$TRASH/root-p" -j 3 2>p.err &&
+	test -e flags2/took &&
+	grep -q "jobserver: 1 tokens leaked by .thief:64., refilling" p.err &&
+	! grep -q "leaked by .late:64" p.err
+'
+
 test_done
