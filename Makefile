@@ -22,6 +22,8 @@ OBJ  = $(SRC:orchestrator/%.c=build/obj/%.o)
 SOBJ = $(SRC:orchestrator/%.c=build/san/%.o)
 UNIT = $(patsubst tests/unit/%.c,build/san/tests/%,$(wildcard tests/unit/t-*.c))
 HELP = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+FUZZ = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 all: build/mlfs
 
@@ -42,6 +44,13 @@ build/san/mlfs: build/san/main.o $(SOBJ)
 build/san/tests/%: tests/unit/%.c $(SOBJ) $(HDR) tests/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< $(SOBJ) $(LDLIBS) -lcmocka
+
+# libFuzzer targets (clang): tests/t0600-fuzz.sh runs them for a bounded time
+build/fuzz/%: tests/fuzz/%.c $(SRC) $(HDR)
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) $(FUZZFLAGS) -o $@ $< $(SRC) $(LDLIBS)
+
+fuzz: $(FUZZ)
 
 build/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
@@ -75,4 +84,4 @@ install: build/mlfs
 clean:
 	rm -rf build
 
-.PHONY: all deps check check-toolchain check-book demo install clean
+.PHONY: all deps check check-toolchain check-book demo install clean fuzz

@@ -23,6 +23,7 @@
 #include "build.h"
 #include "ccwrap.h"
 #include "icecc.h"
+#include "contain.h"
 #include "env.h"
 #include "extract.h"
 #include "fetch.h"
@@ -59,6 +60,9 @@ struct bctx {
 	struct runner run;
 	struct jobserver *js;
 	struct stepper sp;         /* the running steps */
+	struct container box;      /* how host-side steps are contained */
+	struct strv killed;        /* nodes whose step was killed since the last audit */
+	struct strv ended;         /* nodes that gave back their slot since the last audit */
 	struct strv canrun;        /* ABIs whose programs run here */
 	struct strv whynot;        /* pairs: ABI, why it cannot run */
 	struct strv fetched;       /* pairs: "alg:sum", cache path */
@@ -351,6 +355,8 @@ step_done(void *ctx, struct node *n, int status)
 {
 	struct bctx *c = ctx;
 
+	if ((status < 0 || status > 128) && strvfind(&c->killed, n->name) < 0)
+		strvadd(&c->killed, n->name);
 	sched_stepdone(&c->s, n, status);
 }
 
@@ -470,9 +476,22 @@ run_release(void *ctx, struct node *n, int idle)
 	struct bctx *c = ctx;
 
 	js_release(c->js);
-	/* no node runs: every token must be back; repair before anything starts */
-	if (idle)
-		js_audit(c->js, n->name);
+	/* no node runs: every token must be back; repair before anything starts.
+	   A lost token is blamed on the nodes whose step was killed (a signal, or
+	   a shell's 128+N status) since the last audit, else on every node that
+	   ended since, not on whichever node happened to end last */
+	if (strvfind(&c->ended, n->name) < 0)
+		strvadd(&c->ended, n->name);
+	if (idle) {
+		const struct strv *sus = c->killed.n ? &c->killed : &c->ended;
+		struct buf who = {0};
+		for (size_t i = 0; i < sus->n; i++)
+			bufprintf(&who, "%s%s", i ? "', '" : "", sus->v[i]);
+		js_audit(c->js, who.s ? who.s : n->name);
+		buffree(&who);
+		strvfree(&c->killed);
+		strvfree(&c->ended);
+	}
 }
 
 /* a first build's guess of a node's seconds, from the size of its sources:
@@ -732,6 +751,18 @@ report(struct bctx *c)
 	return failed;
 }
 
+/* the jobserver's fifo or pipe to the contained steps' user */
+static void
+givepool(struct bctx *c)
+{
+	int rfd, wfd;
+
+	if (js_path(c->js) && chown(js_path(c->js), c->box.uid, c->box.gid) < 0)
+		warn("cannot give the jobserver fifo '%s' to the steps' user:", js_path(c->js));
+	if (js_fds(c->js, &rfd, &wfd) == 2 && fchown(rfd, c->box.uid, c->box.gid) < 0)
+		warn("cannot give the jobserver pipe to the steps' user:");
+}
+
 static int
 setup(struct bctx *c)
 {
@@ -775,9 +806,16 @@ setup(struct bctx *c)
 	workq_init(&c->unpackq, c->loop, c->o->jobs);
 	workq_init(&c->mergeq, c->loop, 1);
 	workq_init(&c->trashq, c->loop, 1);
+	if (contain_probe(&c->box, c->o->contain, c->o->state) < 0)
+		return -1;
+	/* the contained steps' user opens the pool's fifo, or reopens its pipe
+	   through /proc/self/fd */
+	if (c->box.usable)
+		givepool(c);
 	c->sp = (struct stepper){
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
+		.box = c->box.usable ? &c->box : NULL,
 	};
 	if (c->o->cache && bincache_open(&c->bc, c->o->cache, c->o->state) < 0)
 		return -1;
@@ -826,6 +864,8 @@ teardown(struct bctx *c)
 	strvfree(&c->fetched);
 	bincache_close(&c->bc);
 	free(c->prev);
+	strvfree(&c->killed);
+	strvfree(&c->ended);
 }
 
 /* what ccache did in this build */

@@ -40,6 +40,7 @@ struct buildopts {
 	int ccache;           /* every compiler through ccache (ccwrap.h) */
 	int icecc;            /* compiles through icecream (icecc.h) */
 	int iceccslots;       /* jobserver slots the cluster adds to -j */
+	int contain;          /* enum contain_mode: host-side steps in a box (contain.h) */
 };
 
 /* text of the options that reach the build, for node keys */

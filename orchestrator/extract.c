@@ -233,6 +233,9 @@ admit(struct unpack *u, struct archive_entry *e)
 		u->okdir = NULL;
 	}
 	if (rc == 0) {
+		/* a source tree never needs setuid or setgid bits */
+		if (type != AE_IFLNK)
+			archive_entry_set_perm(e, archive_entry_perm(e) & ~(mode_t)06000);
 		full = pathjoin(u->dest, rel);
 		archive_entry_copy_pathname(e, full);
 		free(full);

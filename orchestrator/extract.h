@@ -6,8 +6,8 @@
 
 /* unpack archive into dest, which must not exist or be an empty directory;
    strip=1 removes the single top-level directory when the archive has exactly
-   one (nothing is stripped otherwise). Modes, symlinks and hardlinks are kept,
-   owners are not. Refused with an error naming the entry, before anything is
+   one (nothing is stripped otherwise). Modes (less setuid and setgid bits), symlinks and
+   hardlinks are kept, owners are not. Refused with an error naming the entry, before anything is
    written for it: absolute paths, '..' components, device nodes, symlinks
    whose target resolves outside dest, hardlinks to anything but an earlier
    entry, writing through a symlink. Symlinks are checked again once the tree

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "graph.h"
+#include "jdoc.h"
 #include "profile.h"
 #include "recipe.h"
 #include "util.h"
@@ -271,6 +272,47 @@ primaryfirst(struct node *n, const struct gidx *x, const char *primary)
 		addedge(n, p);
 }
 
+/* where r's recipe.json makes it wait for recipe dep: the element of
+   depends or host_depends that names it, else its order; caller frees */
+static char *
+edgepath(const struct recipe *r, const struct recipe *dep)
+{
+	const struct strv *lists[] = {&r->depends, &r->hostdepends};
+	const char *keys[] = {"depends", "host_depends"};
+	size_t n = strlen(dep->name);
+
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const char *d = lists[k]->v[i];
+			if (!strncmp(d, dep->name, n) && (d[n] == '\0' || d[n] == ':'))
+				return jpath_index(keys[k], i);
+		}
+	return xstrdup(r->order ? "order" : "stage");
+}
+
+/* print the cycle that closes at n (on the stack), at the place of its
+   first edge in its first recipe */
+static void
+cycle(struct node *n, struct node **stack, size_t depth)
+{
+	struct buf b = {0};
+	size_t i = 0, first;
+	char *at;
+	int line, col;
+
+	while (stack[i] != n)
+		i++;
+	first = i;
+	for (; i < depth; i++)
+		bufprintf(&b, "'%s' -> ", stack[i]->name);
+	bufprintf(&b, "'%s'", n->name);
+	at = edgepath(n->r, (first + 1 < depth ? stack[first + 1] : n)->r);
+	jdoc_place(n->r->file, at, &line, &col);
+	error("%s:%d:%d: dependency cycle: %s", n->r->file, line, col, b.s);
+	free(at);
+	buffree(&b);
+}
+
 /* depth-first topological sort; a back edge is a cycle, printed whole */
 static int
 visit(struct graph *g, struct node *n, struct node **stack, size_t depth)
@@ -278,15 +320,7 @@ visit(struct graph *g, struct node *n, struct node **stack, size_t depth)
 	if (n->walk == 2)
 		return 0;
 	if (n->walk == 1) {
-		struct buf b = {0};
-		size_t i = 0;
-		while (stack[i] != n)
-			i++;
-		for (; i < depth; i++)
-			bufprintf(&b, "'%s' -> ", stack[i]->name);
-		bufprintf(&b, "'%s'", n->name);
-		error("%s: dependency cycle: %s", n->r->file, b.s);
-		buffree(&b);
+		cycle(n, stack, depth);
 		return -1;
 	}
 	n->walk = 1;

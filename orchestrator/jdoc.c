@@ -220,6 +220,17 @@ jdoc_where(const struct jdoc *d, const char *path, int *line, int *col)
 	free(p);
 }
 
+void
+jdoc_place(const char *file, const char *path, int *line, int *col)
+{
+	struct jdoc d;
+
+	*line = *col = 1;
+	if (jdoc_load(&d, file) == 0)
+		jdoc_where(&d, path, line, col);
+	jdoc_release(&d);
+}
+
 int
 jdoc_error(const struct jdoc *d, const char *path, const char *fmt, ...)
 {
@@ -273,6 +284,7 @@ jdoc_keys(const struct jdoc *d, const char *path, json_t *obj, const char *const
 {
 	const char *key;
 	json_t *v;
+	size_t unknown = 0;
 	int rc = 0;
 
 	if (!json_is_object(obj))
@@ -286,6 +298,10 @@ jdoc_keys(const struct jdoc *d, const char *path, json_t *obj, const char *const
 		for (i = 0; keys[i] && strcmp(keys[i], key); i++)
 			;
 		if (keys[i])
+			continue;
+		rc = -1;
+		/* a few are named; a flood of them is counted, not each located */
+		if (++unknown > JDOC_MAXUNKNOWN)
 			continue;
 		/* unknown: the nearest known key, for "did you mean" */
 		for (i = 0; keys[i]; i++) {
@@ -301,8 +317,10 @@ jdoc_keys(const struct jdoc *d, const char *path, json_t *obj, const char *const
 		else
 			jdoc_error(d, sub, "unknown key '%s'", sub);
 		free(sub);
-		rc = -1;
 	}
+	if (unknown > JDOC_MAXUNKNOWN)
+		jdoc_error(d, path, "%zu more unknown keys in '%s'", unknown - JDOC_MAXUNKNOWN,
+			*path ? path : "(top)");
 	return rc;
 }
 

@@ -29,6 +29,9 @@ int jdoc_parse(struct jdoc *d, const char *file, const char *text);
 void jdoc_release(struct jdoc *d);
 /* line and column of path, or of its nearest recorded ancestor (1:1 at worst) */
 void jdoc_where(const struct jdoc *d, const char *path, int *line, int *col);
+/* the line and column of path in file, loaded again for a message found after
+   its jdoc was released (1:1 when the file or path is not there) */
+void jdoc_place(const char *file, const char *path, int *line, int *col);
 /* print "error: file:line:col: msg" for path and return -1 */
 int jdoc_error(const struct jdoc *d, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -37,8 +40,10 @@ char *jpath_key(const char *parent, const char *key);
 /* an element path: "a" + 2 -> "a[2]"; caller frees */
 char *jpath_index(const char *parent, size_t i);
 
+enum { JDOC_MAXUNKNOWN = 10 };  /* unknown keys named one by one; the rest are counted */
 /* obj at path must be an object whose keys all appear in the NULL-terminated
-   list; an unknown key is an error with "did you mean"; -1 on error */
+   list; an unknown key is an error with "did you mean" (the first
+   JDOC_MAXUNKNOWN of them, then their count); -1 on error */
 int jdoc_keys(const struct jdoc *d, const char *path, json_t *obj, const char *const *keys);
 /* string member key of obj: *out is borrowed (NULL when absent and optional);
    missing-but-required or not-a-string is an error; -1 on error */

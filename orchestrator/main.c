@@ -18,6 +18,7 @@
 #include "bincache.h"
 #include "build.h"
 #include "config.h"
+#include "contain.h"
 #include "graph.h"
 #include "guestcmd.h"
 #include "hash.h"
@@ -28,8 +29,11 @@
 #include "profile.h"
 #include "recipe.h"
 #include "report.h"
+#include "repair.h"
+#include "rootlock.h"
 #include "statedir.h"
 #include "util.h"
+#include "verify.h"
 
 #define MLFS_VERSION "0.1.0"
 
@@ -66,6 +70,8 @@ static const char usage_text[] =
 	"  guest [OPTS] -- CMD  run CMD in a QEMU guest (x32 on; mlfs guest --help)\n"
 	"  cache push DIR     copy the binary cache's entries of this build's nodes to DIR\n"
 	"  cache gc [DIR]     remove the entries no node of this build has, and broken ones\n"
+	"  verify [PKG...]    compare the root with the packages' manifests (missing,\n"
+	"                     changed content, mode, link target; unowned files)\n"
 	"  version            print the version\n"
 	"\n"
 	"options (before or after the command; -C DIR only before it):\n"
@@ -85,6 +91,9 @@ static const char usage_text[] =
 	"  --mirror URL       try this mirror first for every source\n"
 	"  --offline          fail at once when a source is not in the cache\n"
 	"  --no-check         skip the packages' test suites\n"
+	"  --contain MODE     host-side steps in a box (read-only host, unprivileged user):\n"
+	"                     require (default: refuse when it cannot be made), try\n"
+	"                     (else run uncontained with a warning) or off\n"
 	"  --jobserver MODE   pipe (default, any GNU make) or fifo (make >= 4.4, ninja >= 1.13)\n"
 	"  --keep-build       keep build trees of merged nodes\n"
 	"  --from-step STEP   restart failed nodes at STEP\n"
@@ -130,7 +139,7 @@ splitabis(struct strv *sv, const char *list)
 
 enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
-	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP,
+	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP, O_CONTAIN,
 	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_ALL, O_CACHE, O_NOCACHE,
 	O_CCACHE, O_NOCCACHE, O_ICECC, O_NOICECC, O_ICECCSLOTS,
 };
@@ -151,6 +160,7 @@ static const struct option longopts[] = {
 	{"jobserver", required_argument, NULL, O_JOBSERVER},
 	{"keep-build", no_argument, NULL, O_KEEPBUILD},
 	{"from-step", required_argument, NULL, O_FROMSTEP},
+	{"contain", required_argument, NULL, O_CONTAIN},
 	{"dot", no_argument, NULL, O_DOT},
 	{"json", no_argument, NULL, O_JSON},
 	{"explain", no_argument, NULL, O_EXPLAIN},
@@ -232,6 +242,10 @@ parseopts(struct cli *c, int argc, char **argv)
 			break;
 		case O_KEEPBUILD: o->keepbuild = 1; break;
 		case O_FROMSTEP: free(o->fromstep); o->fromstep = xstrdup(optarg); break;
+		case O_CONTAIN:
+			if ((o->contain = contain_parse(optarg)) < 0)
+				usage("--contain takes require, try or off, not '%s'", optarg);
+			break;
 		case O_DOT: c->plan = PLAN_DOT; break;
 		case O_JSON: c->plan = PLAN_JSON; break;
 		case O_EXPLAIN: c->plan = PLAN_EXPLAIN; break;
@@ -307,14 +321,27 @@ cmd_plan(struct cli *c)
 	return 0;
 }
 
+/* the root a command changes: --root, $LFS or / */
+static const char *
+rootof(const struct buildopts *o)
+{
+	return o->root ? o->root : o->lfs ? o->lfs : "/";
+}
+
 static int
 runbuild(struct cli *c, struct world *w, int scoped)
 {
 	struct strv whys = {0};
 	size_t in = plan_inscope(&w->g, scoped);
-	size_t n = plan_decide(&w->g, c->o.state, &whys, scoped);
+	size_t n;
 	int rc;
 
+	if (rootlock_take(rootof(&c->o)) < 0)
+		return 1;
+	n = plan_decide(&w->g, c->o.state, &whys, scoped);
+	/* a plain build also repairs what it finds damaged in the root */
+	if (!scoped)
+		n += repair_mark(&w->g, rootof(&c->o), c->o.state, c->o.quiet);
 	strvfree(&whys);
 	if (config_save(&c->o) < 0)
 		return 1;
@@ -499,6 +526,10 @@ cmd_uninstall(struct cli *c)
 	if (!c->args.n)
 		usage("uninstall needs PKG", NULL);
 	plan_load(&w, &c->o, c->stats);
+	if (rootlock_take(rootof(&c->o)) < 0) {
+		plan_release(&w);
+		return 1;
+	}
 	for (size_t i = 0; i < c->args.n; i++) {
 		if (!recipe_get(&w.rs, c->args.v[i])) {
 			rc = error("unknown package '%s'", c->args.v[i]);
@@ -694,6 +725,60 @@ cmd_cache(struct cli *c)
 	return n < 0 ? 1 : 0;
 }
 
+/* the packages to verify: those named, else every one with a manifest or a
+   node the journal has merged */
+static void
+verifiable(struct cli *c, struct world *w, struct strv *pkgs)
+{
+	char *path = xasprintf("%s/journal.jsonl", c->o.state);
+	struct journal j;
+
+	for (size_t i = 0; i < c->args.n; i++)
+		strvadd(pkgs, c->args.v[i]);
+	if (!c->args.n)
+		verify_installed(rootof(&c->o), pkgs);
+	if (!c->args.n && exists(path) && journal_open(&j, path) == 0) {
+		for (size_t i = 0; i < w->g.n; i++) {
+			char *why = plan_why(&j, w->g.nodes[i]);
+			if (!why && strvfind(pkgs, w->g.nodes[i]->r->name) < 0)
+				strvadd(pkgs, w->g.nodes[i]->r->name);
+			free(why);
+		}
+		journal_close(&j);
+	}
+	free(path);
+}
+
+static int
+cmd_verify(struct cli *c)
+{
+	struct world w;
+	struct strv pkgs = {0}, unowned = {0};
+	int bad = 0;
+
+	plan_load(&w, &c->o, c->stats);
+	verifiable(c, &w, &pkgs);
+	for (size_t i = 0; i < pkgs.n; i++) {
+		struct vdamage d;
+		if (verify_package(rootof(&c->o), pkgs.v[i], &d)) {
+			verify_print(&d, stdout);
+			bad++;
+		}
+		vdamage_free(&d);
+	}
+	if (!c->args.n)
+		verify_unowned(rootof(&c->o), &unowned);
+	for (size_t i = 0; i < unowned.n; i++)
+		printf("unowned: '%s'\n", unowned.v[i]);
+	if (!c->o.quiet)
+		fprintf(stderr, "%s: %zu package(s) verified in '%s': %d damaged, %zu unowned file(s)\n",
+			argv0, pkgs.n, rootof(&c->o), bad, unowned.n);
+	strvfree(&pkgs);
+	strvfree(&unowned);
+	plan_release(&w);
+	return bad ? 1 : 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*run)(struct cli *);
@@ -711,6 +796,7 @@ static const struct cmd {
 	{"book", cmd_book, 1, 0},
 	{"report", cmd_report, 0, 0},
 	{"cache", cmd_cache, 1, 1},
+	{"verify", cmd_verify, 1, 0},
 };
 
 static void

@@ -219,12 +219,24 @@ profiles_load(struct profiles *p, const char *dir, const char *layout)
 		rc = error("unknown layout '%s': no file '%s'", layout, lfile);
 	else if (layout_load(&p->layout, lfile) < 0)
 		rc = -1;
-	for (size_t i = 0; rc == 0 && i < p->layout.abis.n; i++)
-		if (!abi_get(p, p->layout.abis.v[i]))
-			rc = error("%s: layout names ABI '%s' that has no profile", lfile, p->layout.abis.v[i]);
-	for (size_t i = 0; rc == 0 && i < p->n; i++)
-		if (!layout_libdir(&p->layout, p->abis[i].name))
-			rc = error("%s: layout has no libdir for ABI '%s'", lfile, p->abis[i].name);
+	for (size_t i = 0; rc == 0 && i < p->layout.abis.n; i++) {
+		int line, col;
+		char *at = jpath_key("libdirs", p->layout.abis.v[i]);
+		if (!abi_get(p, p->layout.abis.v[i])) {
+			jdoc_place(lfile, at, &line, &col);
+			rc = error("%s:%d:%d: layout names ABI '%s' that has no profile", lfile, line, col,
+				p->layout.abis.v[i]);
+		}
+		free(at);
+	}
+	for (size_t i = 0; rc == 0 && i < p->n; i++) {
+		int line, col;
+		if (!layout_libdir(&p->layout, p->abis[i].name)) {
+			jdoc_place(lfile, "libdirs", &line, &col);
+			rc = error("%s:%d:%d: layout has no libdir for ABI '%s'", lfile, line, col,
+				p->abis[i].name);
+		}
+	}
 	free(lfile);
 	return rc;
 }

@@ -23,7 +23,7 @@ static const char *const srckeys[] = {
 };
 static const char *const patchkeys[] = {"file", "sha256", "md5", NULL};
 static const char *const mlkeys[] = {
-	"relocate", "chost_tools", "wrap_headers", "rules", NULL,
+	"relocate", "chost_tools", "wrap_headers", "rules", "setuid", NULL,
 };
 static const char *const actions[] = {"primary", "wrap", "ignore", "per-abi", NULL};
 
@@ -124,6 +124,15 @@ parsesource(struct recipe *r, const struct jdoc *d, const char *path, json_t *o,
 	}
 	if ((commit && !git))
 		return jdoc_error(d, path, "'commit' goes with 'git'");
+	/* the name is a file name in the cache and the source dir: one component */
+	if (s->kind != SRC_PATH && (!*s->fname || strchr(s->fname, '/') ||
+	    !strcmp(s->fname, ".") || !strcmp(s->fname, ".."))) {
+		char *sub = jpath_key(path, name ? "name" : "url");
+		jdoc_error(d, sub, "source name '%s' must be a plain file name (no '/', not '.' or '..')",
+			s->fname);
+		free(sub);
+		return -1;
+	}
 	return 0;
 }
 
@@ -204,6 +213,7 @@ parsemultilib(struct recipe *r, const struct jdoc *d, json_t *v)
 	rc |= jdoc_bool(d, "multilib", v, "relocate", &r->relocate);
 	rc |= jdoc_strlist(d, "multilib", v, "chost_tools", 0, &r->chost_tools);
 	rc |= jdoc_strlist(d, "multilib", v, "wrap_headers", 0, &r->wrap_headers);
+	rc |= jdoc_strlist(d, "multilib", v, "setuid", 0, &r->setuid);
 	rules = json_object_get(v, "rules");
 	if (rules && !json_is_object(rules))
 		return jdoc_error(d, "multilib.rules", "key 'multilib.rules' must be an object");
@@ -649,9 +659,15 @@ recipes_load(struct recipeset *rs, const char *dir, const char *patchdir, const 
 		rs->byname[i] = &rs->r[i];
 	if (rs->n)
 		qsort(rs->byname, rs->n, sizeof(*rs->byname), namecmp);
-	for (size_t i = 1; i < rs->n; i++)
-		if (!strcmp(rs->byname[i - 1]->name, rs->byname[i]->name))
-			rc = error("%s: recipe '%s' is defined twice", rs->byname[i]->file, rs->byname[i]->name);
+	for (size_t i = 1; i < rs->n; i++) {
+		const struct recipe *a = rs->byname[i - 1], *b = rs->byname[i];
+		int line, col;
+		if (strcmp(a->name, b->name))
+			continue;
+		jdoc_place(b->file, "name", &line, &col);
+		rc = error("%s:%d:%d: recipe '%s' is defined twice (also in '%s')", b->file, line, col,
+			b->name, a->file);
+	}
 	if (rc == 0)
 		rc = checkdeps(rs, p);
 	return rc;
@@ -727,6 +743,7 @@ recipe_release(struct recipe *r)
 	strvfree(&r->includes);
 	strvfree(&r->chost_tools);
 	strvfree(&r->wrap_headers);
+	strvfree(&r->setuid);
 	for (size_t i = 0; i < r->nrules; i++) {
 		free(r->rules[i].glob);
 		free(r->rules[i].action);

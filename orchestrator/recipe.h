@@ -77,6 +77,8 @@ struct recipe {
 	int relocate;           /* libraries staged in a wrong libdir may be moved */
 	struct strv chost_tools;        /* programs also installed as <triplet>-<name> */
 	struct strv wrap_headers;       /* headers always wrapped (paths under /usr/include) */
+	struct strv setuid;             /* globs of files that keep the setuid and setgid
+	                                   bits their install gave them (dropped elsewhere) */
 	struct mrule *rules;
 	size_t nrules;
 	struct strv steps;      /* functions build.sh defines, in file order */

@@ -123,7 +123,10 @@ fail(struct sched *s, struct node *n, struct nrun *r, const char *step, int stat
 {
 	r->st = N_FAILED;
 	r->status = status;
-	if (s->signal || status < 0) {
+	r->failedat = step;
+	/* only a signal mlfs itself passed on interrupts: a step killed by any
+	   other signal (a SEGV, kill -9 from inside) failed */
+	if (s->signal) {
 		r->st = N_STOPPED;
 		jrec(s, n, J_INTERRUPTED, step, 0);
 	} else {

@@ -31,6 +31,8 @@ struct nrun {
 	unsigned long long t0;  /* start, ns */
 	unsigned long long tstep;  /* start of the current step, ns */
 	int status;             /* the failed step's exit status (-signal when killed) */
+	const char *failedat;   /* the step, "unpack" or "merge" it failed at (borrowed
+	                           from steps or static) */
 	int holds;              /* 1 while it holds a slot */
 	int unpacking;          /* 1 from its start until its first step can run */
 	double prio;            /* the longest path from here to the end: ready nodes

@@ -6,6 +6,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,22 @@ linktarget(const char *link, const char *target)
 	return a;
 }
 
+/* the mode a staged file is merged with: setuid and setgid bits only where
+   the recipe's multilib.setuid names the file; a drop is said in the node's log */
+static int
+filemode(const struct recipe *r, const char *path, mode_t mode)
+{
+	mode &= 07777;
+	if (!(mode & 06000))
+		return mode;
+	for (size_t i = 0; i < r->setuid.n; i++)
+		if (fnmatch(r->setuid.v[i], path, 0) == 0)
+			return mode;
+	warn("'%s' of '%s': setuid/setgid bits dropped (mode %04o; a multilib.setuid rule "
+		"keeps them)", path, r->name, (unsigned)mode);
+	return mode & ~06000;
+}
+
 static int
 walk(struct stagescan *s, const char *dir, const char *rel)
 {
@@ -192,7 +209,7 @@ walk(struct stagescan *s, const char *dir, const char *rel)
 			e->path = xstrdup(c);
 			e->staged = xstrdup(full);
 			e->type = S_ISLNK(st.st_mode) ? FT_LINK : FT_FILE;
-			e->mode = S_ISLNK(st.st_mode) ? 0777 : st.st_mode & 07777;
+			e->mode = S_ISLNK(st.st_mode) ? 0777 : filemode(s->r, c, st.st_mode);
 			if (e->type == FT_LINK) {
 				char buf[PATH_MAX];
 				ssize_t n = readlink(full, buf, sizeof(buf) - 1);

@@ -128,7 +128,7 @@ status_update(struct status *st, struct node *n)
 		break;
 	case N_FAILED:
 		fprintf(stderr, "mlfs: [%zu/%zu] %s: FAILED at %s\n", st->s->ndone, st->s->ntodo,
-			n->name, curstep(r));
+			n->name, r->failedat ? r->failedat : curstep(r));
 		break;
 	case N_STOPPED:
 		fprintf(stderr, "mlfs: %s: interrupted\n", n->name);

@@ -21,6 +21,7 @@
 #include "jobserver.h"
 #include "recipe.h"
 #include "statedir.h"
+#include "contain.h"
 #include "step.h"
 #include "util.h"
 
@@ -30,6 +31,8 @@ struct job {
 	struct node *n;
 	struct stepper *sp;
 	int logfd;
+	off_t logstart;  /* where this step's output begins in the log */
+	char *step;      /* owned */
 	struct job *next;
 };
 
@@ -187,7 +190,38 @@ guestargs(const struct stepper *sp, const struct node *n, const char *src, struc
 static void
 job_close_cb(uv_handle_t *h)
 {
-	free(h->data);
+	struct job *jb = h->data;
+
+	free(jb->step);
+	free(jb);
+}
+
+/* GNU make's words when a -jN of its own replaced the pool it was given */
+static const char *const ownpool[] = {
+	"forced in submake: resetting jobserver mode",
+	"forced in makefile: resetting jobserver mode",
+};
+
+/* a make of the step ignored the pool (`make -j8` in a recipe): said in the
+   log and on stderr, naming the node and step */
+static void
+checkpool(struct job *jb)
+{
+	char *log = state_logpath(jb->sp->state, jb->n->name), *text;
+	size_t len;
+	int found = 0;
+
+	text = readfile(log, &len);
+	for (int i = 0; text && (size_t)jb->logstart <= len && i < 2; i++)
+		found |= strstr(text + jb->logstart, ownpool[i]) != NULL;
+	if (found) {
+		dprintf(jb->logfd, "mlfs: warning: a make in step '%s' ran with a -j of its own and "
+			"ignored the jobserver's pool\n", jb->step);
+		warn("'%s': a make in step '%s' ran with a -j of its own and ignored the jobserver's "
+			"pool (use plain make: the pool arrives in MAKEFLAGS)", jb->n->name, jb->step);
+	}
+	free(text);
+	free(log);
 }
 
 static void
@@ -206,6 +240,8 @@ job_exit_cb(uv_process_t *p, int64_t status, int sig)
 		free(pg);
 	}
 	if (jb->logfd >= 0) {
+		if (sp->js)
+			checkpool(jb);
 		dprintf(jb->logfd, "mlfs: --- step ended at %llu\n", wallns());
 		if (sig)
 			dprintf(jb->logfd, "mlfs: step terminated by signal %d\n", sig);
@@ -239,6 +275,8 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 		return -1;
 	}
 	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
+	jb->logstart = lseek(jb->logfd, 0, SEEK_END);
+	jb->step = xstrdup(step);
 	if (step_chrooted(sp, n)) {
 		step_insideenv(sp, env);
 		strvadd(&args, "unshare");
@@ -260,6 +298,13 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 		guest_env(env, 1);
 		guestargs(sp, n, src, &args);
 	} else {
+		if (sp->box) {
+			struct strv w = {0};
+			strvtake(&w, state_path(sp->state, "build", n->name, ""));
+			strvtake(&w, state_stagedir(sp->state, n->name));
+			contain_wrap(sp->box, &args, &w);
+			strvfree(&w);
+		}
 		strvadd(&args, "bash");
 	}
 	strvadd(&args, "--noprofile");

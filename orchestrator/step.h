@@ -11,6 +11,7 @@
 #include <uv.h>
 
 struct job;
+struct container;
 struct jobserver;
 struct node;
 struct strv;
@@ -22,6 +23,7 @@ struct stepper {
 	const char *recipes;       /* the recipe dir, seen inside as /run/mlfs/recipes */
 	const char *patches;       /* the patch dir, seen inside as /run/mlfs/patches */
 	struct jobserver *js;      /* whose fds the steps get; may be NULL */
+	const struct container *box;  /* host-side steps run in it; NULL: uncontained */
 	/* called when a step ends: status is its exit status or -signal */
 	void (*done)(void *ctx, struct node *n, int status);
 	void *ctx;

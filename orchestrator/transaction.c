@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "beneath.h"
 #include "hash.h"
 #include "manifest.h"
 #include "merge.h"
@@ -42,15 +43,29 @@ tmpname(const char *path)
 	return t;
 }
 
+/* print "what 'ROOT/path': why" for the last beneath.h call; -1 */
 static int
-opentmp(const char *tmp)
+rooterr(const struct mergectx *m, const char *what, const char *path)
+{
+	char *full = inroot(m, path);
+	int e = errno;
+
+	error("%s '%s': %s", what, full, bn_strerror(e));
+	free(full);
+	errno = e;
+	return -1;
+}
+
+/* create the temp tmp (a path in the root) beneath the root */
+static int
+opentmp(const struct mergectx *m, const char *tmp)
 {
 	int fd;
 
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	bn_unlink(m->root, tmp);
+	fd = bn_open(m->root, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
-		error("create '%s':", tmp);
+		rooterr(m, "create", tmp);
 	return fd;
 }
 
@@ -64,9 +79,9 @@ closetmp(int fd, const char *tmp, int mode, int rc)
 }
 
 static int
-writetmp(const char *tmp, const void *data, size_t len, int mode)
+writetmp(const struct mergectx *m, const char *tmp, const void *data, size_t len, int mode)
 {
-	int fd = opentmp(tmp), rc = 0;
+	int fd = opentmp(m, tmp), rc = 0;
 
 	if (fd < 0)
 		return -1;
@@ -75,17 +90,18 @@ writetmp(const char *tmp, const void *data, size_t len, int mode)
 	return closetmp(fd, tmp, mode, rc);
 }
 
+/* copy from (a staged file, or with inroot a path in the root) to the temp tmp */
 static int
-copytmp(const char *from, const char *tmp, int mode)
+copytmp(const struct mergectx *m, const char *from, int inroot, const char *tmp, int mode)
 {
 	char buf[65536];
 	ssize_t r;
 	int in, fd, rc = 0;
 
-	in = open(from, O_RDONLY | O_CLOEXEC);
+	in = inroot ? bn_open(m->root, from, O_RDONLY, 0) : open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
-		return error("open '%s':", from);
-	fd = opentmp(tmp);
+		return inroot ? rooterr(m, "open", from) : error("open '%s':", from);
+	fd = opentmp(m, tmp);
 	if (fd < 0) {
 		close(in);
 		return -1;
@@ -102,7 +118,7 @@ copytmp(const char *from, const char *tmp, int mode)
 	return closetmp(fd, tmp, mode, rc);
 }
 
-/* an installed copy (in the root) of staged content with this hash; caller frees */
+/* an installed copy (a path in the root) of staged content with this hash; caller frees */
 static char *
 lookup(const struct mergectx *m, const struct manifest *old, const char *hash)
 {
@@ -113,15 +129,13 @@ lookup(const struct mergectx *m, const struct manifest *old, const char *hash)
 		if (f->type != FT_FILE || (f->how != HOW_COPY && f->how != HOW_ABI) ||
 		    strcmp(f->hash, hash))
 			continue;
-		char *p = inroot(m, f->path);
-		if (hashfile(HASH_SHA256, p, hex) == 0 && !strcmp(hex, hash))
-			return p;
-		free(p);
+		if (bn_hash(m->root, f->path, hex) == 0 && !strcmp(hex, hash))
+			return xstrdup(f->path);
 	}
 	return NULL;
 }
 
-/* the content of a staged entry of another ABI, from the root; NULL after an error */
+/* the content of a staged entry of another ABI: its path in the root; NULL after an error */
 static char *
 sourceof(const struct mergectx *m, const struct manifest *old, const struct fentry *f)
 {
@@ -131,6 +145,32 @@ sourceof(const struct mergectx *m, const struct manifest *old, const struct fent
 		error("the root no longer holds the copy of '%s' staged for ABI %s of this "
 			"package; merge that node again", f->from->path, f->abis.v[0]);
 	return p;
+}
+
+/* the content of path in the root, read beneath it; NULL with errno */
+static char *
+readroot(const struct mergectx *m, const char *path, size_t *len)
+{
+	struct buf b = {0};
+	char chunk[65536];
+	ssize_t r;
+	int fd = bn_open(m->root, path, O_RDONLY, 0);
+
+	if (fd < 0)
+		return NULL;
+	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			buffree(&b);
+			close(fd);
+			return NULL;
+		}
+		bufadd(&b, chunk, r);
+	}
+	close(fd);
+	*len = b.n;
+	return b.s ? b.s : xstrdup("");
 }
 
 /* rule 2: a tool of another ABI must name that ABI's libdir, not the primary's */
@@ -146,8 +186,10 @@ maketool(const struct mergectx *m, const struct manifest *old, struct fentry *f,
 
 	if (e->data)
 		text = xstrdup(e->data);
-	else if ((from = e->src ? xstrdup(e->src) : sourceof(m, old, f)))
+	else if (e->src && (from = xstrdup(e->src)))
 		text = readfile(from, &len);
+	else if ((from = sourceof(m, old, f)))
+		text = readroot(m, from, &len);
 	if (!text) {
 		rc = from ? error("read '%s':", from) : -1;
 		free(from);
@@ -162,7 +204,7 @@ maketool(const struct mergectx *m, const struct manifest *old, struct fentry *f,
 		len = strlen(out);
 	}
 	hashbuf(HASH_SHA256, text, len, f->hash);
-	rc = writetmp(tmp, text, len, f->mode);
+	rc = writetmp(m, tmp, text, len, f->mode);
 	free(text);
 	return rc;
 }
@@ -176,24 +218,24 @@ maketmp(const struct mergectx *m, const struct manifest *old, struct fentry *f,
 	int rc;
 
 	if (f->type == FT_LINK) {
-		unlink(tmp);
-		if (symlink(f->target, tmp) < 0)
-			return error("create symlink '%s':", tmp);
+		bn_unlink(m->root, tmp);
+		if (bn_symlink(f->target, m->root, tmp) < 0)
+			return rooterr(m, "create symlink", tmp);
 		return 0;
 	}
 	if (f->data)
-		return writetmp(tmp, f->data, f->len, f->mode);
+		return writetmp(m, tmp, f->data, f->len, f->mode);
 	if (f->how == HOW_TOOL)
 		return maketool(m, old, f, tmp);
 	if (f->from->data)
-		return writetmp(tmp, f->from->data, f->from->len, f->mode);
+		return writetmp(m, tmp, f->from->data, f->from->len, f->mode);
 	if (f->from->src)
-		return copytmp(f->from->src, tmp, f->mode);
+		return copytmp(m, f->from->src, 0, tmp, f->mode);
 	from = sourceof(m, old, f);
 	if (!from)
 		return -1;
-	rc = copytmp(from, tmp, f->mode);
-	if (rc == 0 && (hashfile(HASH_SHA256, tmp, hex) < 0 || strcmp(hex, f->hash)))
+	rc = copytmp(m, from, 1, tmp, f->mode);
+	if (rc == 0 && (bn_hash(m->root, tmp, hex) < 0 || strcmp(hex, f->hash)))
 		rc = error("'%s' changed while it was copied", from);
 	free(from);
 	return rc;
@@ -203,29 +245,22 @@ maketmp(const struct mergectx *m, const struct manifest *old, struct fentry *f,
 static int
 ondisk(const struct mergectx *m, const struct fentry *f)
 {
-	char *p = inroot(m, f->path), hex[HASH_HEXMAX], buf[PATH_MAX];
+	char hex[HASH_HEXMAX], buf[PATH_MAX];
 	struct stat st;
-	ssize_t n;
-	int ok = 0;
 
-	if (lstat(p, &st) < 0)
-		goto out;
+	if (bn_lstat(m->root, f->path, &st) < 0)
+		return 0;
 	switch (f->type) {
 	case FT_FILE:
-		ok = S_ISREG(st.st_mode) && (int)(st.st_mode & 07777) == f->mode &&
-			hashfile(HASH_SHA256, p, hex) == 0 && !strcmp(hex, f->hash);
-		break;
+		return S_ISREG(st.st_mode) && (int)(st.st_mode & 07777) == f->mode &&
+			bn_hash(m->root, f->path, hex) == 0 && !strcmp(hex, f->hash);
 	case FT_LINK:
-		n = readlink(p, buf, sizeof(buf) - 1);
-		ok = S_ISLNK(st.st_mode) && n >= 0 && (buf[n] = '\0', !strcmp(buf, f->target));
-		break;
+		return S_ISLNK(st.st_mode) && bn_readlink(m->root, f->path, buf, sizeof(buf)) >= 0 &&
+			!strcmp(buf, f->target);
 	case FT_DIR:
-		ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-		break;
+		return S_ISDIR(st.st_mode);
 	}
-out:
-	free(p);
-	return ok;
+	return 0;
 }
 
 /* 1 when the old entry o already is the new entry f */
@@ -277,6 +312,33 @@ planfree(struct plan *p)
 	strvfree(&p->disown);
 }
 
+/* 1 when the root's o may be removed: it is gone already, a link, or a file
+   with the content the manifest of pkg gives; anything else stays, with a warning */
+static int
+removable(const struct mergectx *m, const char *pkg, const struct fentry *o)
+{
+	char hex[HASH_HEXMAX], *full;
+	struct stat st;
+	int e;
+
+	if (bn_lstat(m->root, o->path, &st) < 0 && errno == ENOENT)
+		return 1;
+	e = errno;
+	if (o->type == FT_LINK && S_ISLNK(st.st_mode))
+		return 1;
+	if (o->type == FT_FILE && S_ISREG(st.st_mode) && bn_hash(m->root, o->path, hex) == 0 &&
+	    !strcmp(hex, o->hash))
+		return 1;
+	full = inroot(m, o->path);
+	if (e == ELOOP)
+		warn("'%s' of '%s' is not removed: %s", full, pkg, bn_strerror(e));
+	else
+		warn("'%s' of '%s' is not removed: it differs from the manifest (changed by hand?)",
+			full, pkg);
+	free(full);
+	return 0;
+}
+
 /* what turns the old files into the new ones; -1 when the root is in the way */
 static int
 plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
@@ -295,9 +357,9 @@ plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
 		}
 		char *full = inroot(m, f->path);
 		if (f->type == FT_DIR) {
-			if (stat(full, &st) < 0 || !S_ISDIR(st.st_mode))
+			if (bn_isdir(m->root, f->path) != 1)
 				strvadd(&p->mkdirs, f->path);
-		} else if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+		} else if (bn_lstat(m->root, f->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			rc = error("'%s' is a directory in the root", full);
 		} else {
 			strvtake(&p->tmps, tmpname(f->path));
@@ -309,10 +371,12 @@ plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
 		const struct fentry *o = &old->f[i];
 		if (nw && man_find(nw, o->path))
 			continue;
-		if (o->type != FT_DIR)
+		if (o->type == FT_DIR) {
+			if (!protected(m, o->path))
+				strvadd(&p->rmdirs, o->path);
+		} else if (removable(m, old->pkg, o)) {
 			strvadd(&p->rms, o->path);
-		else if (!protected(m, o->path))
-			strvadd(&p->rmdirs, o->path);
+		}
 	}
 	return rc;
 }
@@ -354,7 +418,11 @@ intent(const struct mergectx *m, json_t *in)
 	char *text = json_dumps(in, JSON_INDENT(1));
 	int rc;
 
-	rc = mkdirs(dir, 0755);
+	/* the manifests of the root live beneath it, never through a link */
+	if (!m->statedir && bn_mkdirs(m->root, "var/lib/mlfs/manifests", 0755) < 0)
+		rc = rooterr(m, "create directory", "var/lib/mlfs/manifests");
+	else
+		rc = mkdirs(dir, 0755);
 	if (rc == 0)
 		rc = writefile(path, text, strlen(text), 0644);
 	free(text);
@@ -427,9 +495,10 @@ commit(const struct mergectx *m, json_t *in)
 		if (!t || !d)
 			continue;
 		char *ft = inroot(m, t), *fd = inroot(m, d);
-		if (exists(ft) && rename(ft, fd) < 0)
-			rc = error("rename '%s' to '%s':", ft, fd);
-		else if (!exists(fd))
+		struct stat st;
+		if (bn_lstat(m->root, t, &st) == 0 && bn_rename(m->root, t, d) < 0)
+			rc = error("rename '%s' to '%s': %s", ft, fd, bn_strerror(errno));
+		else if (bn_lstat(m->root, d, &st) < 0)
 			rc = error("'%s' is missing and its new version '%s' too", fd, ft);
 		else if (synconce(fd, &last) < 0)
 			rc = -1;
@@ -437,19 +506,18 @@ commit(const struct mergectx *m, json_t *in)
 		free(fd);
 	}
 	json_array_foreach(json_object_get(in, "removes"), i, v) {
-		char *f = inroot(m, json_string_value(v) ? json_string_value(v) : "");
-		if (json_string_value(v) && unlink(f) < 0 && errno != ENOENT)
-			rc = error("remove '%s':", f);
-		else if (json_string_value(v) && synconce(f, &last) < 0)
+		const char *r = json_string_value(v);
+		char *f = inroot(m, r ? r : "");
+		if (r && bn_unlink(m->root, r) < 0 && errno != ENOENT)
+			rc = error("remove '%s': %s", f, bn_strerror(errno));
+		else if (r && synconce(f, &last) < 0)
 			rc = -1;
 		free(f);
 	}
 	free(last);
 	json_array_foreach(json_object_get(in, "rmdirs"), i, v) {
-		char *f = inroot(m, json_string_value(v) ? json_string_value(v) : "");
 		if (json_string_value(v))
-			rmdir(f);
-		free(f);
+			bn_rmdir(m->root, json_string_value(v));
 	}
 	if (rc < 0)
 		return rc;
@@ -484,10 +552,8 @@ rollback(const struct mergectx *m, json_t *in)
 
 	json_array_foreach(json_object_get(in, "renames"), i, v) {
 		const char *t = json_string_value(json_array_get(v, 0));
-		char *f = inroot(m, t ? t : "");
-		if (t && unlink(f) < 0 && errno != ENOENT)
-			rc = error("remove '%s':", f);
-		free(f);
+		if (t && bn_unlink(m->root, t) < 0 && errno != ENOENT)
+			rc = rooterr(m, "remove", t);
 	}
 	if (rc == 0 && unlink(pend) < 0 && errno != ENOENT)
 		rc = error("remove '%s':", pend);
@@ -542,22 +608,23 @@ prepare(const struct mergectx *m, const struct manifest *old, struct manifest *n
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < p->mkdirs.n; i++) {
-		char *full = inroot(m, p->mkdirs.v[i]);
-		struct fentry *f = man_find(nw, p->mkdirs.v[i]);
-		rc = mkdirs(full, 0755);
-		if (rc == 0 && chmod(full, f->mode) < 0)
-			rc = error("chmod '%s':", full);
-		free(full);
+		const char *d = p->mkdirs.v[i];
+		struct fentry *f = man_find(nw, d);
+		if (bn_mkdirs(m->root, d, 0755) < 0)
+			rc = rooterr(m, "create directory", d);
+		else if (bn_chmod(m->root, d, f->mode) < 0)
+			rc = rooterr(m, "chmod", d);
 	}
 	for (size_t i = 0, j = 0; rc == 0 && i < nw->nf; i++) {
 		struct fentry *f = &nw->f[i];
 		if (f->keep || f->type == FT_DIR)
 			continue;
-		char *tmp = inroot(m, p->tmps.v[j++]), *dir = dirof(tmp);
-		rc = mkdirs(dir, 0755);
+		const char *tmp = p->tmps.v[j++];
+		char *dir = dirof(tmp);
+		if (bn_mkdirs(m->root, dir, 0755) < 0)
+			rc = rooterr(m, "create directory", dir);
 		if (rc == 0)
 			rc = maketmp(m, old, f, tmp);
-		free(tmp);
 		free(dir);
 	}
 	return rc;
@@ -575,7 +642,11 @@ tx_apply(const struct mergectx *m, const char *pkg, const struct manifest *old,
 	char *cur = NULL, *text = NULL, *mpath = man_path(m, pkg, ".json");
 	int rc;
 
-	rc = plan(m, old, to, &p);
+	/* the root itself may be missing (a first merge); below it nothing is
+	   made through a link */
+	rc = mkdirs(m->root, 0755);
+	if (rc == 0)
+		rc = plan(m, old, to, &p);
 	if (disowned) {
 		p.disown = *disowned;
 		memset(disowned, 0, sizeof(*disowned));

@@ -8,8 +8,8 @@ pkgs=(
 	# the orchestrator's libraries (ARCHITECTURE.md, "Modules") and its hash functions
 	pkg-config libuv1-dev libjansson-dev libcurl4-openssl-dev libarchive-dev
 	libgit2-dev libssl-dev libcmocka-dev
-	# compilers for the three ABIs
-	gcc g++ make gcc-multilib g++-multilib binutils
+	# compilers for the three ABIs; clang for the libFuzzer targets (tests/fuzz)
+	gcc g++ make gcc-multilib g++-multilib binutils clang
 	# what the tests and real recipes use
 	busybox shellcheck file m4 perl python3 xz-utils bzip2 zstd lzip gzip
 	patch git ca-certificates dpkg-dev jq debootstrap util-linux

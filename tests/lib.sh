@@ -19,6 +19,9 @@ HELPERS=$TOP/build/helpers
 export HELPERS
 
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/mlfs-test.XXXXXX")
+# steps run contained as an unprivileged user: it must reach the sandbox, and
+# the tests' steps leave records and marks in it
+chmod 1777 "$TRASH"
 export TRASH
 cd "$TRASH" || exit 1
 test_count=0

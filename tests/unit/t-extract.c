@@ -171,6 +171,11 @@ mkarchive(const char *base, int zip, const struct ent *ents, size_t n)
 			archive_entry_set_filetype(e, AE_IFDIR);
 			archive_entry_set_perm(e, 0755);
 			break;
+		case 'S':
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 06777);
+			archive_entry_set_size(e, strlen(ents[i].target));
+			break;
 		case AE_IFCHR:
 			archive_entry_set_filetype(e, AE_IFCHR);
 			archive_entry_set_perm(e, 0666);
@@ -183,7 +188,7 @@ mkarchive(const char *base, int zip, const struct ent *ents, size_t n)
 			break;
 		}
 		assert_true(archive_write_header(a, e) >= ARCHIVE_WARN);
-		if (ents[i].type == AE_IFREG)
+		if (ents[i].type == AE_IFREG || ents[i].type == 'S')
 			archive_write_data(a, ents[i].target, strlen(ents[i].target));
 		archive_entry_free(e);
 	}
@@ -326,6 +331,23 @@ test_hardlink_ok(void **state)
 	free(d);
 }
 
+/* setuid and setgid bits never reach a source tree; the rest of the mode does */
+static void
+test_setuid_dropped(void **state)
+{
+	const struct ent e[] = {{AE_IFDIR, "p", NULL}, {'S', "p/su", "#!/bin/sh\n"}};
+	char *arch = mkarchive("suid", 0, e, 2), *d = fresh("suid"), *f;
+	struct stat st;
+
+	assert_int_equal(extract_archive(arch, d, 1), 0);
+	f = pathjoin(d, "su");
+	assert_int_equal(lstat(f, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0777);
+	free(f);
+	free(arch);
+	free(d);
+}
+
 /* not an archive, and a destination that is not empty */
 static void
 test_errors(void **state)
@@ -374,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_hardlink_escape),
 		cmocka_unit_test(test_device),
 		cmocka_unit_test(test_hardlink_ok),
+		cmocka_unit_test(test_setuid_dropped),
 		cmocka_unit_test(test_errors),
 	};
 

@@ -290,7 +290,7 @@ test_cycle(void **state)
 	unit_capture_begin();
 	load(dir, "64", &rs, &g, -1);
 	err = unit_capture_end();
-	assert_contains(err, "dependency cycle: 'x:64' -> 'y:64' -> 'z:64' -> 'x:64'");
+	assert_contains(err, "x/recipe.json:1:62: dependency cycle: 'x:64' -> 'y:64' -> 'z:64' -> 'x:64'");
 	free(err);
 	graph_release(&g);
 	recipes_release(&rs);

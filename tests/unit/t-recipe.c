@@ -1,5 +1,6 @@
 /* t-recipe: recipe, profile and layout parsing and every validation error */
 #include "unit.h"
+#include "jdoc.h"
 #include "profile.h"
 #include "recipe.h"
 #include "util.h"
@@ -244,6 +245,93 @@ test_profile_errors(void **state)
 	free(dir);
 }
 
+/* a source name is one file name: '../../x' is refused at load, at its place */
+static void
+test_source_name(void **state)
+{
+	char *err;
+	const char *t = "{\"name\": \"zz\", \"version\": \"1\", \"stage\": \"system\",\n"
+		"  \"sources\": [{\"url\": \"https://example.invalid/zz.tar.gz\",\n"
+		"    \"sha256\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\n"
+		"    \"name\": \"../../x\"}]}\n";
+	const char *u = "{\"name\": \"zz\", \"version\": \"1\", \"stage\": \"system\",\n"
+		"  \"sources\": [{\"url\": \"https://example.invalid/..\",\n"
+		"    \"md5\": \"0123456789abcdef0123456789abcdef\"}]}\n";
+
+	assert_int_equal(load("zz", t, 0, &err), -1);
+	assert_contains(err, "recipe.json:4:5: source name '../../x' must be a plain file name");
+	free(err);
+	assert_int_equal(load("zz", u, 0, &err), -1);
+	assert_contains(err, "recipe.json:2:16: source name '..' must be a plain file name");
+	free(err);
+}
+
+/* a flood of unknown keys: the first few are named, the rest counted */
+static void
+test_unknown_flood(void **state)
+{
+	struct buf b = {0};
+	char *err, *p;
+	int lines = 0;
+
+	bufputs(&b, "{\"name\": \"zz\", \"version\": \"1\", \"stage\": \"system\"");
+	for (int i = 0; i < 20000; i++)
+		bufprintf(&b, ",\n \"k%d\": 1", i);
+	bufputs(&b, "}\n");
+	assert_int_equal(load("zz", b.s, 0, &err), -1);
+	for (p = err; *p; p++)
+		lines += *p == '\n';
+	assert_true(lines <= JDOC_MAXUNKNOWN + 1);
+	assert_contains(err, "recipe.json:2:2: unknown key 'k0'");
+	assert_contains(err, "19990 more unknown keys in '(top)'");
+	free(err);
+	buffree(&b);
+}
+
+/* the same name in two stage directories: both files named, with the place */
+static void
+test_defined_twice(void **state)
+{
+	char *dir = unit_tmpdir(), *err;
+	struct recipeset rs;
+
+	unit_write(dir, "temp/aa/recipe.json", "{\"name\": \"aa\", \"version\": \"1\", \"stage\": \"temp\"}\n");
+	unit_write(dir, "temp/aa/build.sh", "");
+	unit_write(dir, "system/aa/recipe.json", "{\"version\": \"1\",\n \"name\": \"aa\", \"stage\": \"system\"}\n");
+	unit_write(dir, "system/aa/build.sh", "");
+	unit_capture_begin();
+	assert_int_equal(recipes_load(&rs, dir, dir, &prof), -1);
+	err = unit_capture_end();
+	assert_contains(err, "recipe.json:");
+	assert_contains(err, "recipe 'aa' is defined twice (also in '");
+	assert_true(strstr(err, "system/aa/recipe.json:2:2: recipe") ||
+		strstr(err, "temp/aa/recipe.json:1:2: recipe"));
+	recipes_release(&rs);
+	free(err);
+	unit_rmrf(dir);
+	free(dir);
+}
+
+/* a layout without a libdir for an ABI that has a profile */
+static void
+test_layout_missing_abi(void **state)
+{
+	char *dir = unit_tmpdir(), *err;
+	struct profiles p;
+
+	assert_int_equal(unit_sh("cp abi-profiles/*.json '%s'/ && mkdir '%s/layouts'", dir, dir), 0);
+	unit_write(dir, "layouts/two.json", "{\"name\": \"two\", \"description\": \"x\", \"primary\": \"64\",\n"
+		"  \"libdirs\": {\"64\": \"/usr/lib\", \"32\": \"/usr/lib32\"}}\n");
+	unit_capture_begin();
+	assert_int_equal(profiles_load(&p, dir, "two"), -1);
+	err = unit_capture_end();
+	assert_contains(err, "layouts/two.json:2:3: layout has no libdir for ABI 'x32'");
+	profiles_release(&p);
+	free(err);
+	unit_rmrf(dir);
+	free(dir);
+}
+
 static void
 test_profiles_real(void **state)
 {
@@ -388,6 +476,10 @@ main(void)
 		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_stage_dirs),
 		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_source_name),
+		cmocka_unit_test(test_unknown_flood),
+		cmocka_unit_test(test_defined_twice),
+		cmocka_unit_test(test_layout_missing_abi),
 	};
 	return cmocka_run_group_tests_name("recipe", tests, setup, teardown);
 }

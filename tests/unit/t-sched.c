@@ -285,6 +285,26 @@ test_interrupt(void **state)
 	wclose(&w);
 }
 
+/* a step killed by a signal mlfs did not send failed: it is not an interruption */
+static void
+test_killed_step_fails(void **state)
+{
+	struct world w;
+	struct node *n;
+
+	wopen(&w, 3, 1);
+	sched_pump(&w.s);
+	n = w.f.running[0];
+	memmove(w.f.running, w.f.running + 1, --w.f.nrunning * sizeof(*w.f.running));
+	sched_stepdone(&w.s, n, -9);
+	assert_int_equal(sched_state(&w.s, n)->st, N_FAILED);
+	assert_int_equal(sched_state(&w.s, n)->status, -9);
+	assert_int_equal(journal_get(&w.j, n->name)->ev, J_FAILED);
+	assert_int_equal(w.s.nfail, 1);
+	assert_int_equal(w.s.signal, 0);
+	wclose(&w);
+}
+
 static void
 test_only_marked(void **state)
 {
@@ -413,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_failure_blocks_dependents),
 		cmocka_unit_test(test_keep_going),
 		cmocka_unit_test(test_interrupt),
+		cmocka_unit_test(test_killed_step_fails),
 		cmocka_unit_test(test_only_marked),
 		cmocka_unit_test(test_critical_path),
 		cmocka_unit_test(test_slotwait),
