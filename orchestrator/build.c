@@ -60,6 +60,7 @@ struct bctx {
 	struct runner run;
 	struct jobserver *js;
 	struct stepper sp;         /* the running steps */
+	char *ccdir;               /* --ccache: the cache dir the steps share; owned */
 	struct container box;      /* how host-side steps are contained */
 	struct strv killed;        /* nodes whose step was killed since the last audit */
 	struct strv ended;         /* nodes that gave back their slot since the last audit */
@@ -816,6 +817,7 @@ setup(struct bctx *c)
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
 		.box = c->box.usable ? &c->box : NULL,
+		.shared = c->o->ccache ? (c->ccdir = xasprintf("%s/ccache/cache", c->o->state)) : NULL,
 	};
 	if (c->o->cache && bincache_open(&c->bc, c->o->cache, c->o->state) < 0)
 		return -1;
@@ -864,6 +866,7 @@ teardown(struct bctx *c)
 	strvfree(&c->fetched);
 	bincache_close(&c->bc);
 	free(c->prev);
+	free(c->ccdir);
 	strvfree(&c->killed);
 	strvfree(&c->ended);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "ccwrap.h"
 #include "os.h"
 #include "util.h"
@@ -98,8 +99,11 @@ ccwrap_setup(const char *state, int chroot)
 
 	if (!ccache)
 		rc = error("--ccache: no 'ccache' in PATH (scripts/deps.sh installs it)");
-	else if (mkdirs(cache, 0755) < 0)
-		rc = -1;
+	/* one cache for steps of every user (contained ones run as nobody, chrooted
+	   ones as root): its dir and what ccache makes in it (CCACHE_UMASK)
+	   are writable by all */
+	else if (mkdirs(cache, 0755) < 0 || chmod(cache, 0777) < 0)
+		rc = error("cannot make the ccache dir '%s':", cache);
 	else if (chroot && (rmtree(host) < 0 || mkdirs(host, 0755) < 0 || mkdirs(bin, 0755) < 0 ||
 		bundle(ccache, host) < 0 || writefile(script, runner, strlen(runner), 0755) < 0))
 		rc = -1;
@@ -154,6 +158,7 @@ ccwrap_env(struct strv *env, const char *state, int chrooted)
 		free(w);
 	}
 	setenvv(env, "CCACHE_DIR", cache);
+	setenvv(env, "CCACHE_UMASK", "000");
 	free(cache);
 	free(wrap);
 }

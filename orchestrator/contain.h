@@ -32,7 +32,9 @@ int contain_parse(const char *s);
    warning and c->usable 0) */
 int contain_probe(struct container *c, enum contain_mode mode, const char *scratch);
 /* append to args the command that runs what follows in args inside the box,
-   with the directories of writable (given to the step's user) writable */
+   with the directories of writable (given to the step's user) writable; an
+   entry "=DIR" is a shared directory, writable by everyone already (the
+   ccache dir): writable in the box, and not given to the step's user */
 void contain_wrap(const struct container *c, struct strv *args, const struct strv *writable);
 
 #endif

@@ -302,6 +302,8 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 			struct strv w = {0};
 			strvtake(&w, state_path(sp->state, "build", n->name, ""));
 			strvtake(&w, state_stagedir(sp->state, n->name));
+			if (sp->shared)
+				strvtake(&w, xasprintf("=%s", sp->shared));
 			contain_wrap(sp->box, &args, &w);
 			strvfree(&w);
 		}

@@ -24,6 +24,8 @@ struct stepper {
 	const char *patches;       /* the patch dir, seen inside as /run/mlfs/patches */
 	struct jobserver *js;      /* whose fds the steps get; may be NULL */
 	const struct container *box;  /* host-side steps run in it; NULL: uncontained */
+	const char *shared;        /* a dir every contained step may write (the ccache
+	                              dir), or NULL; borrowed */
 	/* called when a step ends: status is its exit status or -signal */
 	void (*done)(void *ctx, struct node *n, int status);
 	void *ctx;
