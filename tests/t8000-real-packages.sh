@@ -21,13 +21,18 @@ test_expect_success 'mirror the real sources from Debian source packages' '
 	test -f "$MIRROR/sources.env"
 '
 
+# GMP and OpenSSL (and what they need) with their checks, which the tests
+# below look at (x32's in the QEMU guest, where there is one); then the rest
+# without their test suites: x32 checks in the guest run at TCG speed, one CPU
 test_expect_success 'build them for 32, 64 and x32 with the project recipes' '
 	. "$MIRROR/sources.env" &&
 	read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}" &&
-	"$MLFS" --state="$TRASH/st" build "${PKGS[@]}" --abi 32,64,x32 --root "$R" -j 2 \
+	"$MLFS" --state="$TRASH/st" build gmp openssl --abi 32,64,x32 --root "$R" -j 2 \
 		--recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" --mirror "$MLFS_MIRROR" \
 		"${srcargs[@]}" 2>build.err ||
 	{ tail -n 60 build.err; exit 1; }
+	"$MLFS" --state="$TRASH/st" build "${PKGS[@]}" --no-check 2>build2.err ||
+	{ tail -n 60 build2.err; exit 1; }
 '
 
 test_expect_success 'every ELF file under a libdir belongs to that libdir ABI' '
