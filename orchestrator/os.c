@@ -336,3 +336,18 @@ freshdir(const char *dest)
 	closedir(d);
 	return n ? 1 : 0;
 }
+
+char *
+linkabs(const char *link, const char *target)
+{
+	char *d, *j, *a;
+
+	if (target[0] == '/')
+		return abspath(target);
+	d = dirof(link);
+	j = pathjoin(d, target);
+	a = abspath(j);
+	free(d);
+	free(j);
+	return a;
+}

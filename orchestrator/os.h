@@ -36,4 +36,8 @@ int syncdir(const char *path);
    wait for it alone; returns its exit status, 128+signal, or -1 when it cannot start */
 int runwait(char *const argv[], const char *cwd);
 
+/* where the symbolic link at path link with this target points, as an
+   absolute path (a relative target is taken from link's directory); caller frees */
+char *linkabs(const char *link, const char *target);
+
 #endif

@@ -337,22 +337,6 @@ profiles_release(struct profiles *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* the target of a layout link ("/lib32" -> "usr/lib32"), absolute; caller frees */
-static char *
-linktarget(const char *link, const char *target)
-{
-	char *d, *j, *a;
-
-	if (target[0] == '/')
-		return abspath(target);
-	d = dirof(link);
-	j = pathjoin(d, target);
-	a = abspath(j);
-	free(d);
-	free(j);
-	return a;
-}
-
 /* path with a leading layout link replaced by its target ("/lib32/x" ->
    "/usr/lib32/x"); *islink is set when path is the link itself; caller frees */
 char *
@@ -365,7 +349,7 @@ layout_canon(const struct layout *l, const char *path, int *islink)
 		size_t n = strlen(lp);
 		if (strncmp(path, lp, n) || (path[n] != '/' && path[n] != '\0'))
 			continue;
-		char *t = linktarget(lp, l->links.v[i + 1]), *r;
+		char *t = linkabs(lp, l->links.v[i + 1]), *r;
 		if (islink)
 			*islink = path[n] == '\0';
 		r = xasprintf("%s%s", t, path + n);

@@ -143,22 +143,6 @@ scanfree(struct stagescan *s)
 	strvfree(&s->to);
 }
 
-/* the target of a layout link ("/lib32" -> "usr/lib32"), absolute; caller frees */
-static char *
-linktarget(const char *link, const char *target)
-{
-	char *d, *j, *a;
-
-	if (target[0] == '/')
-		return abspath(target);
-	d = dirof(link);
-	j = pathjoin(d, target);
-	a = abspath(j);
-	free(d);
-	free(j);
-	return a;
-}
-
 /* the mode a staged file is merged with: setuid and setgid bits only where
    the recipe's multilib.setuid names the file; a drop is said in the node's log */
 static int
@@ -314,7 +298,7 @@ scanlinks(struct stagescan *s)
 		if (e->type != FT_LINK || e->moved)
 			continue;
 		char *dir = dirof(e->path);
-		char *t = linktarget(e->path, e->target), *ct = layout_canon(l, t, &islink);
+		char *t = linkabs(e->path, e->target), *ct = layout_canon(l, t, &islink);
 		long k = strvfind(&s->from, ct);
 		if (wrongdir(s, dir) && k >= 0) {
 			const char *nt = s->to.v[k];
