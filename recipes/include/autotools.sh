@@ -34,13 +34,19 @@ install() {
 # keep only the ABI's libdir of what was staged: the multilib book installs
 # the other ABIs' builds into a DESTDIR and copies only their libdir
 ml_libonly() {
-	local d=${DESTDIR:?} keep=${DESTDIR:?}${LIBDIR:?} f
+	# the libdir waits in a dir inside DESTDIR: a contained step may write
+	# under DESTDIR only, not beside it
+	local d=${DESTDIR:?} keep=${DESTDIR:?}${LIBDIR:?} hold=${DESTDIR:?}/.mlfs-libonly f
 	[ -d "$keep" ] || { echo "$MLFS_NAME: nothing staged in $LIBDIR" >&2; return 1; }
-	mv "$keep" "$d.libdir"
+	rm -rf "$hold"
+	mkdir "$hold"
+	mv "$keep" "$hold/libdir"
 	for f in "$d"/* "$d"/.[!.]*; do
+		[ "$f" != "$hold" ] || continue
 		[ -e "$f" ] || [ -L "$f" ] || continue
 		rm -rf "$f"
 	done
 	mkdir -p "${keep%/*}"
-	mv "$d.libdir" "$keep"
+	mv "$hold/libdir" "$keep"
+	rmdir "$hold"
 }
