@@ -149,6 +149,20 @@ for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 
 	fi
 done
 
+# 3b. the programs that must stay setuid root (their recipes' multilib.setuid
+# rules; the merge drops the bit everywhere else) and that nothing else is
+for f in usr/bin/passwd usr/bin/su usr/bin/mount usr/bin/umount usr/bin/ping; do
+	m=$(stat -c %a "$LFS/$f" 2>/dev/null || echo missing)
+	if [ "$m" = 4755 ]; then ok "/$f is setuid root (mode $m)"; else notok "/$f: mode $m, not 4755"; fi
+done
+extra=$(find "$LFS/usr" -xdev -type f -perm /6000 -printf '/%P\n' 2>/dev/null |
+	grep -v -x -e '/bin/\(chage\|chfn\|chsh\|expiry\|gpasswd\|newgrp\|passwd\|su\|newgidmap\|newuidmap\|mount\|umount\|wall\|write\|ping\|ping6\|traceroute\)' || true)
+if [ -z "$extra" ]; then
+	ok "no other setuid or setgid file under /usr"
+else
+	notok "setuid/setgid files no rule names: $extra"
+fi
+
 # 4. the times: every node (mlfs status), and every stage from its first
 # start to its last merge
 echo "--- per node:"
