@@ -901,10 +901,15 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 		const struct jstate *js = journal_get(&c.j, g->nodes[i]->name);
 		c.prev[i] = js ? js->ev : J_NONE;
 	}
-	if (checkabis(&c) < 0 || glue(&c) < 0 || fetchall(&c) < 0) {
+	if (checkabis(&c) < 0 || glue(&c) < 0) {
 		teardown(&c);
 		return 1;
 	}
+	/* a source that cannot be fetched fails its nodes at their turn, not the
+	   whole build now: what does not need it still builds */
+	if (fetchall(&c) < 0)
+		warn("some sources could not be fetched (above): the nodes that need them "
+			"will fail at their turn");
 	sched_init(&c.s, g, &c.j, &c.run, o->jobs, o->keep);
 	status_init(&c.st, c.loop, &c.s, o->quiet);
 	trace_open(&c.trace, o->state);

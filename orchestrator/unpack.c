@@ -84,7 +84,8 @@ unpack_node(const struct buildopts *o, const struct strv *fetched, struct node *
 		return rc;
 	case SRC_URL:
 		if (!unpack_cached(fetched, s))
-			return error("'%s': source '%s' was not fetched", n->name, s->fname);
+			return error("'%s': source '%s' could not be fetched (the build's first "
+				"lines say why)", n->name, s->fname);
 		return extract_archive(unpack_cached(fetched, s), src, 1);
 	}
 	return 0;

@@ -46,12 +46,26 @@ test_expect_success 'build unpacks the verified archive and builds it for 32 and
 	readelf -h root/usr/lib/hello/hello | grep -q "X86-64"
 '
 
-test_expect_success 'offline, a source missing from the cache fails at once and is named' '
+test_expect_success 'offline, a source missing from the cache fails its nodes and is named' '
 	rm -rf st root &&
 	test_expect_code 1 ml build --offline 2>off.err &&
 	grep -q "hello-1.0.tar.gz" off.err &&
+	grep -q "could not be fetched" st/logs/hello/64.log &&
 	! grep -q LeakSanitizer off.err &&
 	test ! -e root/usr/lib/hello
+'
+
+test_expect_success 'a source that cannot be fetched fails its nodes only: the rest still builds' '
+	rm -rf st root &&
+	mkhello gone "http://127.0.0.1:$PORT/gone/gone-1.0.tar.gz" "$(printf %064d 1)" ", \"depends\": [\"hello\"]" &&
+	test_expect_code 1 ml build -k 9 2>gone.err &&
+	grep -q "gone-1.0.tar.gz" gone.err &&
+	grep -q "will fail at their turn" gone.err &&
+	root/usr/lib/hello/hello | grep -q "hello, world" &&
+	root/usr/lib32/hello/hello | grep -q "hello, world" &&
+	grep -q "source .gone-1.0.tar.gz. could not be fetched" st/logs/gone/64.log &&
+	test ! -e root/usr/lib/gone &&
+	rm -rf r/gone
 '
 
 test_expect_success 'a checksum mismatch names the url and both hashes; nothing is installed' '
