@@ -16,6 +16,7 @@
 #                           "cross temp chroot system" (the whole book: make check-book)
 #                           (Chapter 7 runs inside chroot $LFS)
 #   MLFS_TOOLCHAIN_JOBS     -j for mlfs (default 2)
+#   MLFS_TOOLCHAIN_KEEP     -k for mlfs: go on until this many failures (default 1)
 #   MLFS_TOOLCHAIN_INTERRUPT=SECS  interrupt the build once on purpose (SIGINT
 #                           to mlfs) after gcc-pass1 has run for SECS seconds,
 #                           build again, and check that binutils-pass1 was not
@@ -121,7 +122,7 @@ done
 
 mlfs() { nice -n 5 "$MLFS" --state "$STATE" "$@"; }
 # shellcheck disable=SC2054
-buildargs=(build --lfs "$LFS" --abi 32,64,x32 -j "$JOBS"
+buildargs=(build --lfs "$LFS" --abi 32,64,x32 -j "$JOBS" -k "${MLFS_TOOLCHAIN_KEEP:-1}"
 	--recipes "$RECIPES" --profiles "$TOP/abi-profiles" --patches "$TOP/patches"
 	--mirror "$MLFS_MIRROR" "${srcargs[@]}")
 
