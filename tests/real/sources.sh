@@ -330,10 +330,70 @@ make_tree() {
 	printf '%s\n%s\n' "$id" "$treedone" >"$tree.stamp"
 }
 
+# --- when Debian has no source of a page: what stands in for it -----------
+# Sets how, path, dver and detail like resolve, or returns 1.
+#   iana-etc: Debian packages no iana-etc; netbase's services and protocols
+#     (Debian's copy of the IANA lists) stand in. netbase is a native
+#     package: its one tarball is the tree.
+#   wheel: the archive lists wheel's source but no longer serves it; Debian's
+#     built wheel of the same release (python3-wheel-whl, pure Python) is
+#     what the book's first command would make, and the recipe installs it.
+fallback() { # RECIPE WANT
+	case $1 in
+	iana-etc) fallback_netbase ;;
+	wheel) fallback_whl python3-wheel-whl "$2" ;;
+	*) return 1 ;;
+	esac
+}
+fallback_netbase() {
+	local tb v
+	apt_prepare
+	tb=$(find "$SRC" -maxdepth 1 -name 'netbase_*.tar.*' | sort -V | tail -n 1)
+	# every version the index lists, newest first, until the archive gives one
+	for v in $(debian_versions netbase | sort -rV); do
+		[ -z "$tb" ] || break
+		say "netbase: apt-get source --download-only netbase=$v (for iana-etc)"
+		(cd "$SRC" && apt-get "${aptopts[@]}" source --download-only "netbase=$v") \
+			>"$SRC/netbase.log" 2>&1 || true
+		tb=$(find "$SRC" -maxdepth 1 -name 'netbase_*.tar.*' | sort -V | tail -n 1)
+	done
+	[ -n "$tb" ] || return 1
+	v=${tb##*/netbase_}
+	v=${v%.tar.*}
+	tree=$TREES/netbase_$v
+	rm -rf "$tree"
+	unpack "$tb" "$tree"
+	[ -s "$tree/etc/services" ] && [ -s "$tree/etc/protocols" ] || return 1
+	how=tree-mismatch path=$tree dver=$v
+	detail="no Debian iana-etc; netbase $v's etc/services and etc/protocols stand in"
+}
+fallback_whl() { # BINARY-PACKAGE VERSION
+	local pkg=$1 want=$2 dv deb tmp whl
+	dv=$(apt-cache madison "$pkg" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
+		while read -r v; do [ "$(debian_upstream "$v")" = "$want" ] && echo "$v"; done | head -n 1)
+	[ -n "$dv" ] || return 1
+	tmp=$SRC/$pkg.unpacked
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	(cd "$SRC" && apt-get -q download "$pkg=$dv") >"$SRC/$pkg.log" 2>&1 || return 1
+	deb=$(find "$SRC" -maxdepth 1 -name "${pkg}_*.deb" | head -n 1)
+	[ -n "$deb" ] && dpkg-deb -x "$deb" "$tmp" || return 1
+	whl=$(find "$tmp" -name "*-$want-*.whl" | head -n 1)
+	[ -n "$whl" ] || return 1
+	tree=$TREES/${pkg}_$dv
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	cp "$whl" "$tree/"
+	rm -rf "$tmp"
+	how=tree-built path=$tree dver=$dv
+	detail="no source in the archive; Debian's built wheel ${whl##*/} ($pkg $dv, pure Python) is installed"
+}
+
 # --- the record of what each recipe source got -----------------------------
 # DB lines: recipe|idx|key|how|path|debver|detail; key is the
 # recipe's checksum (or commit) of the source, so a new pin redoes it; how is
-# mirror, tree, tree-mismatch, orig (a further source's Debian orig), missing,
+# mirror, tree, tree-mismatch, tree-built (a built package stands in: see
+# fallback), orig (a further source's Debian orig), missing,
 # none (no sources) or legacy (an override of an older script's sources.env)
 declare -A rec=()
 db_load() {
@@ -477,6 +537,9 @@ for name in "${names[@]}"; do
 		first=1
 		[ "$i" -eq 0 ] || first=0
 		resolve "$fname" "$alg" "$sum" "$want" "$first"
+		if [ "$how" = missing ] && [ "$first" = 1 ]; then
+			fallback "$name" "$version" || true
+		fi
 		db_set "$name" "$i" "$key" "$how" "$path" "$dver" "$detail"
 		say "$name [$i] $fname: $how${dver:+ (Debian $dver)}${detail:+: $detail}"
 	done
