@@ -165,6 +165,9 @@ planstep(struct bctx *c, struct node *n, struct strv *steps)
 		}
 		strvadd(steps, st);
 	}
+	/* the book's Stripping page, on the node's own staged files */
+	if (c->o->strip && r->stage == STAGE_SYSTEM && definedstep(r, "install", n->abi->name))
+		strvadd(steps, "strip");
 }
 
 /* --from-step: keep the build tree of a node that failed and skip the steps
@@ -320,6 +323,8 @@ stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 	}
 	mkdirs(home, 0755);
 	env_build(env, &in);
+	if (!strcmp(step, "strip"))
+		strvtake(env, xasprintf("MLFS_STRIP_SH=%s/include/strip.sh", c->o->recipes));
 	if (c->o->ccache)
 		ccwrap_env(env, c->o->state, step_chrooted(&c->sp, n));
 	if (c->icecc && !n->r->nodistribute)
@@ -770,7 +775,12 @@ setup(struct bctx *c)
 	char *p;
 	int rc = 0;
 
-
+	p = xasprintf("%s/include/strip.sh", c->o->recipes);
+	if (c->o->strip && !exists(p))
+		rc = error("--strip: no '%s' in the recipe set", p);
+	free(p);
+	if (rc < 0)
+		return -1;
 	/* the unpacks, a merge and the trash run in libuv's thread pool: room
 	   for all of them (read at its first use) */
 	if (!getenv("UV_THREADPOOL_SIZE")) {

@@ -38,6 +38,8 @@ struct buildopts {
 	char *cache;          /* binary cache of built nodes: a dir or an http(s) url;
 	                         NULL: none (bincache.h) */
 	int ccache;           /* every compiler through ccache (ccwrap.h) */
+	int strip;            /* a "strip" step after install for system-stage nodes:
+	                         the book's Stripping page, recipes/include/strip.sh */
 	int icecc;            /* compiles through icecream (icecc.h) */
 	int iceccslots;       /* jobserver slots the cluster adds to -j */
 	int contain;          /* enum contain_mode: host-side steps in a box (contain.h) */

@@ -32,7 +32,7 @@ int
 config_load(struct buildopts *o)
 {
 	static const char *const keys[] = {"root", "lfs", "recipes", "profiles", "patches",
-		"layout", "cache", "abis", "sources", "mirrors", "packages", "jobserver", "ccache", "icecc",
+		"layout", "cache", "abis", "sources", "mirrors", "packages", "jobserver", "ccache", "icecc", "strip",
 		"icecc_slots", NULL};
 	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout,
 		&o->cache};
@@ -74,7 +74,8 @@ config_load(struct buildopts *o)
 	else if (js)
 		o->jsmode = !strcmp(js, "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
 	if (jdoc_bool(&d, "", d.root, "ccache", &o->ccache) < 0 ||
-	    jdoc_bool(&d, "", d.root, "icecc", &o->icecc) < 0)
+	    jdoc_bool(&d, "", d.root, "icecc", &o->icecc) < 0 ||
+	    jdoc_bool(&d, "", d.root, "strip", &o->strip) < 0)
 		rc = -1;
 	json_t *slots_v = json_object_get(d.root, "icecc_slots");
 	if (slots_v && (!json_is_integer(slots_v) || json_integer_value(slots_v) < 0 ||
@@ -116,6 +117,7 @@ config_save(const struct buildopts *o)
 		json_object_set_new(c, "cache", json_string(o->cache));
 	json_object_set_new(c, "ccache", json_boolean(o->ccache));
 	json_object_set_new(c, "icecc", json_boolean(o->icecc));
+	json_object_set_new(c, "strip", json_boolean(o->strip));
 	json_object_set_new(c, "icecc_slots", json_integer(o->iceccslots));
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));

@@ -406,6 +406,8 @@ graph_keys(struct graph *g, const struct profiles *p, const char *opts)
 		hashstr(h, n->abi->hash);
 		hashstr(h, p->layout.hash);
 		hashstr(h, opts);
+		if (g->strip && n->r->stage == STAGE_SYSTEM)
+			hashstr(h, "strip");
 		if (n->r->onepass)
 			for (size_t j = 0; j < g->abis.n; j++)
 				hashstr(h, abi_get(p, g->abis.v[j])->hash);
@@ -416,6 +418,8 @@ graph_keys(struct graph *g, const struct profiles *p, const char *opts)
 			hashstr(o, n->abi->hash);
 			hashstr(o, p->layout.hash);
 			hashstr(o, opts);
+			if (g->strip && n->r->stage == STAGE_SYSTEM)
+				hashstr(o, "strip");
 			hashend(o, n->own);
 		}
 		for (size_t j = 0; j < n->ndeps; j++)

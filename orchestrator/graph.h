@@ -45,6 +45,8 @@ struct graph {
 	                          on an ABI whose programs cannot run here) */
 	struct strv hostout;   /* pairs: recipe name, why host mode has no node of it
 	                          (Chapters 5-7 and "lfs_only" recipes) */
+	int strip;             /* the system stage's nodes are stripped (--strip):
+	                          part of their keys */
 };
 
 enum graph_flags {

@@ -100,6 +100,8 @@ static const char usage_text[] =
 	"  --cache DIR|URL    restore nodes from this binary cache, store built ones\n"
 	"  --no-cache         no binary cache\n"
 	"  --ccache           every compiler through ccache (--no-ccache: not)\n"
+	"  --strip            strip each system-stage node's programs and libraries\n"
+	"                     before its merge, as the book's Stripping page (--no-strip)\n"
 	"  --icecc            compiles through an icecream cluster (--no-icecc: not)\n"
 	"  --icecc-slots N    jobserver slots the cluster adds to -j\n"
 	"  --dot, --json, --explain   plan output formats\n"
@@ -141,7 +143,7 @@ enum {
 	O_ABI = 256, O_ROOT, O_LFS, O_LAYOUT, O_STATE, O_RECIPES, O_PROFILES, O_PATCHES,
 	O_SOURCE, O_MIRROR, O_OFFLINE, O_NOCHECK, O_JOBSERVER, O_KEEPBUILD, O_FROMSTEP, O_CONTAIN,
 	O_DOT, O_JSON, O_EXPLAIN, O_DEPENDENTS, O_STATS, O_ALL, O_CACHE, O_NOCACHE,
-	O_CCACHE, O_NOCCACHE, O_ICECC, O_NOICECC, O_ICECCSLOTS,
+	O_CCACHE, O_NOCCACHE, O_STRIP, O_NOSTRIP, O_ICECC, O_NOICECC, O_ICECCSLOTS,
 };
 
 static const struct option longopts[] = {
@@ -172,6 +174,8 @@ static const struct option longopts[] = {
 	{"no-cache", no_argument, NULL, O_NOCACHE},
 	{"ccache", no_argument, NULL, O_CCACHE},
 	{"no-ccache", no_argument, NULL, O_NOCCACHE},
+	{"strip", no_argument, NULL, O_STRIP},
+	{"no-strip", no_argument, NULL, O_NOSTRIP},
 	{"icecc", no_argument, NULL, O_ICECC},
 	{"no-icecc", no_argument, NULL, O_NOICECC},
 	{"icecc-slots", required_argument, NULL, O_ICECCSLOTS},
@@ -258,6 +262,8 @@ parseopts(struct cli *c, int argc, char **argv)
 		case O_NOCACHE: replace(&o->cache, NULL); break;
 		case O_CCACHE: o->ccache = 1; break;
 		case O_NOCCACHE: o->ccache = 0; break;
+		case O_STRIP: o->strip = 1; break;
+		case O_NOSTRIP: o->strip = 0; break;
 		case O_ICECC: o->icecc = 1; break;
 		case O_NOICECC: o->icecc = 0; break;
 		case O_ICECCSLOTS: o->iceccslots = number(optarg, "--icecc-slots"); break;

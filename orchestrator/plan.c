@@ -167,6 +167,7 @@ plan_load(struct world *w, struct buildopts *o, int stats)
 		exit(1);
 	keyopts = build_keyopts(o);
 	t2 = nowns();
+	w->g.strip = o->strip;
 	graph_keys(&w->g, &w->prof, keyopts);
 	free(keyopts);
 	if (stats)

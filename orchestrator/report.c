@@ -18,10 +18,11 @@
 #include "util.h"
 
 static const char *const stagenames[] = {
-	"unpack", "patch", "prepare", "configure", "build", "check", "install", "merge", NULL,
+	"unpack", "patch", "prepare", "configure", "build", "check", "install", "strip", "merge", NULL,
 };
 static const char *const stagecolors[] = {
-	"#9e9e9e", "#bcaaa4", "#ffb74d", "#4fc3f7", "#1e88e5", "#66bb6a", "#ab47bc", "#f06292",
+	"#9e9e9e", "#bcaaa4", "#ffb74d", "#4fc3f7", "#1e88e5", "#66bb6a", "#ab47bc", "#8d6e63",
+	"#f06292",
 };
 static const char *const stnames[] = {"unfinished", "merged", "failed", "interrupted"};
 

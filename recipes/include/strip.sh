@@ -20,9 +20,9 @@
 #   the rest.
 # Not stripped: *.dbg, usr/lib/debug, object files (crt1.o, ...), scripts.
 #
-# Its use (an orchestrator hook, see recipes/system/stripping/build.sh):
+# Its use: `mlfs build --strip` runs
 #   strip_staged "$DESTDIR"
-# after a system-stage node's install step, when stripping is switched on.
+# as a "strip" step after each system-stage node's install step.
 
 # the book's save_usrlib, as name patterns
 strip_saved_libs=(

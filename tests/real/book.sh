@@ -13,6 +13,7 @@
 #   MLFS_BOOK_DIR     work dir ($LFS, state, recipes); default /var/tmp/mlfs-book/work
 #   MLFS_BOOK_SOURCES where the sources are prepared; default /var/tmp/mlfs-book/sources
 #   MLFS_BOOK_CHECKS_ONLY=1  only the checks and the times (no build)
+# The system stage is stripped (--strip), as the book's Stripping page does.
 #   MLFS_BOOK_KEEP    -k: go on past this many failed nodes (default 20: a
 #                     page whose source this machine cannot get fails alone)
 set -euo pipefail
@@ -34,6 +35,7 @@ say() { echo "book: $*"; }
 # recipe set of every stage and runs the checks of Chapters 5 to 7)
 if [ "${MLFS_BOOK_CHECKS_ONLY:-}" != 1 ]; then
 	MLFS_TOOLCHAIN_DIR=$WORK MLFS_TOOLCHAIN_SOURCES=$SOURCES MLFS_TOOLCHAIN_KEEP=${MLFS_BOOK_KEEP:-20} \
+		MLFS_TOOLCHAIN_STRIP=1 \
 		MLFS_TOOLCHAIN_STAGES="cross temp chroot system" \
 		bash "$TOP/tests/real/toolchain.sh" || fails=$((fails + 1))
 fi

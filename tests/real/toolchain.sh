@@ -17,6 +17,7 @@
 #                           (Chapter 7 runs inside chroot $LFS)
 #   MLFS_TOOLCHAIN_JOBS     -j for mlfs (default 2)
 #   MLFS_TOOLCHAIN_KEEP     -k for mlfs: go on until this many failures (default 1)
+#   MLFS_TOOLCHAIN_STRIP=1  --strip: the book's Stripping page on the system stage
 #   MLFS_TOOLCHAIN_INTERRUPT=SECS  interrupt the build once on purpose (SIGINT
 #                           to mlfs) after gcc-pass1 has run for SECS seconds,
 #                           build again, and check that binutils-pass1 was not
@@ -125,6 +126,7 @@ mlfs() { nice -n 5 "$MLFS" --state "$STATE" "$@"; }
 buildargs=(build --lfs "$LFS" --abi 32,64,x32 -j "$JOBS" -k "${MLFS_TOOLCHAIN_KEEP:-1}"
 	--recipes "$RECIPES" --profiles "$TOP/abi-profiles" --patches "$TOP/patches"
 	--mirror "$MLFS_MIRROR" "${srcargs[@]}")
+[ "${MLFS_TOOLCHAIN_STRIP:-}" != 1 ] || buildargs+=(--strip)
 
 # 4. the build (once interrupted on purpose when asked)
 if [ -n "${MLFS_TOOLCHAIN_INTERRUPT:-}" ]; then

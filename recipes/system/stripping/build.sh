@@ -9,14 +9,14 @@
 # are still the node's own: on each system-stage node's staged tree, after
 # its install step and before the merge, by strip_staged from
 # recipes/include/strip.sh, which applies the book's rules, including the
-# debuglinked LIB.dbg files of the libraries the book saves. Running it for
-# every node is the orchestrator's job (a step after install, switched on for
-# the system stage; see README.md, "Stripping and cleaning up").
+# debuglinked LIB.dbg files of the libraries the book saves. The
+# orchestrator runs it for every system-stage node with `mlfs build --strip`
+# (a "strip" step after install; see README.md, "Stripping and cleaning up").
 #
 # This page owns no files. It reports, from the root, the ELF programs and
-# libraries that still carry a symbol table: none when stripping is on; with
-# stripping off (the default until the orchestrator runs strip_staged), the
-# list of what the book would have stripped. It never fails on that list.
+# libraries that still carry a symbol table: none with --strip; without it
+# (the default: the book's page is optional), the list of what the book
+# would have stripped. It never fails on that list.
 # It uses only the root's binutils (readelf), read-only.
 
 install() {
