@@ -827,6 +827,7 @@ setup(struct bctx *c)
 		.loop = c->loop, .state = c->o->state, .lfs = c->o->lfs, .recipes = c->rs->dir,
 		.patches = c->rs->patchdir, .js = c->js, .done = step_done, .ctx = c,
 		.box = c->box.usable ? &c->box : NULL,
+		.chrootro = c->o->contain != CONTAIN_OFF,
 		.shared = c->o->ccache ? (c->ccdir = xasprintf("%s/ccache/cache", c->o->state)) : NULL,
 	};
 	if (c->o->cache && bincache_open(&c->bc, c->o->cache, c->o->state) < 0)

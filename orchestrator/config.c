@@ -8,6 +8,7 @@
 #include <string.h>
 #include "build.h"
 #include "config.h"
+#include "contain.h"
 #include "jdoc.h"
 #include "util.h"
 
@@ -32,7 +33,7 @@ int
 config_load(struct buildopts *o)
 {
 	static const char *const keys[] = {"root", "lfs", "recipes", "profiles", "patches",
-		"layout", "cache", "abis", "sources", "mirrors", "packages", "jobserver", "ccache", "icecc", "strip",
+		"layout", "cache", "abis", "sources", "mirrors", "packages", "jobserver", "ccache", "icecc", "strip", "contain",
 		"icecc_slots", NULL};
 	char **slots[] = {&o->root, &o->lfs, &o->recipes, &o->profiles, &o->patches, &o->layout,
 		&o->cache};
@@ -73,6 +74,13 @@ config_load(struct buildopts *o)
 		rc = jdoc_error(&d, "jobserver", "key 'jobserver' must be pipe or fifo, not '%s'", js);
 	else if (js)
 		o->jsmode = !strcmp(js, "fifo") ? JSMODE_FIFO : JSMODE_PIPE;
+	const char *cm = NULL;
+	if (jdoc_str(&d, "", d.root, "contain", 0, &cm) < 0)
+		rc = -1;
+	else if (cm && contain_parse(cm) < 0)
+		rc = jdoc_error(&d, "contain", "key 'contain' must be require, try or off, not '%s'", cm);
+	else if (cm)
+		o->contain = contain_parse(cm);
 	if (jdoc_bool(&d, "", d.root, "ccache", &o->ccache) < 0 ||
 	    jdoc_bool(&d, "", d.root, "icecc", &o->icecc) < 0 ||
 	    jdoc_bool(&d, "", d.root, "strip", &o->strip) < 0)
@@ -118,6 +126,8 @@ config_save(const struct buildopts *o)
 	json_object_set_new(c, "ccache", json_boolean(o->ccache));
 	json_object_set_new(c, "icecc", json_boolean(o->icecc));
 	json_object_set_new(c, "strip", json_boolean(o->strip));
+	json_object_set_new(c, "contain", json_string(o->contain == CONTAIN_OFF ? "off" :
+		o->contain == CONTAIN_TRY ? "try" : "require"));
 	json_object_set_new(c, "icecc_slots", json_integer(o->iceccslots));
 	json_object_set_new(c, "abis", config_strarray(&o->abis));
 	json_object_set_new(c, "sources", config_strarray(&o->srcover));

@@ -80,19 +80,41 @@ static const char driver[] =
  * and /run there, binds the state, recipe and patch dirs under /run/mlfs, and
  * chroots. When the step's last process ends the namespace and its mounts go
  * with it, so nothing stays mounted after a crash.
+ *
+ * Contained ("ro"), the step sees $LFS, the state, the recipes and the
+ * patches read-only, except $LFS/tmp, the node's build tree and staging dir,
+ * and the shared ccache dir: a write anywhere else (an install without
+ * DESTDIR, into the journal, into another node's tree) fails with the path.
+ * Each writable dir is bound before the mount above it turns read-only, so
+ * that its own mount stays writable.
  */
 static const char chrootsetup[] =
 	"set -e\n"
-	"lfs=$1 state=$2 recipes=$3 patches=$4; shift 4\n"
-	"mkdir -p \"$lfs/dev\" \"$lfs/proc\" \"$lfs/sys\" \"$lfs/run\"\n"
+	"lfs=$1 state=$2 recipes=$3 patches=$4 mode=$5 build=$6 stage=$7 shared=$8; shift 8\n"
+	"ro() { [ \"$mode\" != ro ] || mount -o remount,bind,ro \"$1\"; }\n"
+	"mkdir -p \"$lfs/dev\" \"$lfs/proc\" \"$lfs/sys\" \"$lfs/run\" \"$lfs/tmp\"\n"
+	"if [ \"$mode\" = ro ]; then\n"
+	"  mount --bind \"$lfs\" \"$lfs\"\n"
+	"  mount --bind \"$lfs/tmp\" \"$lfs/tmp\"\n"
+	"  ro \"$lfs\"\n"
+	"fi\n"
 	"mount --rbind /dev \"$lfs/dev\"\n"
 	"mount -t proc proc \"$lfs/proc\"\n"
 	"mount -t sysfs sysfs \"$lfs/sys\"\n"
 	"mount -t tmpfs tmpfs \"$lfs/run\"\n"
-	"mkdir -p \"$lfs/run/mlfs/state\" \"$lfs/run/mlfs/recipes\" \"$lfs/run/mlfs/patches\"\n"
-	"mount --bind \"$state\" \"$lfs/run/mlfs/state\"\n"
-	"mount --bind \"$recipes\" \"$lfs/run/mlfs/recipes\"\n"
-	"if [ -d \"$patches\" ]; then mount --bind \"$patches\" \"$lfs/run/mlfs/patches\"; fi\n"
+	"in=$lfs/run/mlfs\n"
+	"mkdir -p \"$in/state\" \"$in/recipes\" \"$in/patches\"\n"
+	"mount --bind \"$state\" \"$in/state\"\n"
+	"if [ \"$mode\" = ro ]; then\n"
+	"  for d in \"$build\" \"$stage\" \"$shared\"; do\n"
+	"    [ -n \"$d\" ] && [ -d \"$d\" ] || continue\n"
+	"    mount --bind \"$d\" \"$in/state${d#\"$state\"}\"\n"
+	"  done\n"
+	"fi\n"
+	"ro \"$in/state\"\n"
+	"mount --bind \"$recipes\" \"$in/recipes\"\n"
+	"ro \"$in/recipes\"\n"
+	"if [ -d \"$patches\" ]; then mount --bind \"$patches\" \"$in/patches\"; ro \"$in/patches\"; fi\n"
 	"exec chroot \"$lfs\" \"$@\"\n";
 
 /* 1 when the steps of n run inside chroot $LFS */
@@ -297,6 +319,10 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 		strvadd(&args, sp->state);
 		strvadd(&args, sp->recipes);
 		strvadd(&args, sp->patches);
+		strvadd(&args, sp->chrootro ? "ro" : "rw");
+		strvtake(&args, state_path(sp->state, "build", n->name, ""));
+		strvtake(&args, state_stagedir(sp->state, n->name));
+		strvadd(&args, sp->shared ? sp->shared : "");
 		strvadd(&args, "/bin/bash");
 	} else if (step_inguest(sp, n, step)) {
 		dprintf(jb->logfd, "mlfs: step '%s' runs in a QEMU guest (%s)\n", step, n->abi->guest);

@@ -26,6 +26,8 @@ struct stepper {
 	const struct container *box;  /* host-side steps run in it; NULL: uncontained */
 	const char *shared;        /* a dir every contained step may write (the ccache
 	                              dir), or NULL; borrowed */
+	int chrootro;              /* chrooted steps see $LFS and the state read-only
+	                              but for $LFS/tmp and their own trees */
 	/* called when a step ends: status is its exit status or -signal */
 	void (*done)(void *ctx, struct node *n, int status);
 	void *ctx;

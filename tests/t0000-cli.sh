@@ -74,7 +74,10 @@ test_expect_success 'kept options are checked like a recipe: file, line and key'
 	grep -q "st5/config.json:3:.*root.* must be a string" err5 &&
 	printf "{\"sources\": [\"zlib\"]}\n" >st6/config.json &&
 	test_expect_code 1 "$MLFS" --state=st6 plan --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>err6 &&
-	grep -q "sources\[0\]. must be PKG=DIR, not .zlib." err6
+	grep -q "sources\[0\]. must be PKG=DIR, not .zlib." err6 &&
+	printf "{\n  \"contain\": \"maybe\"\n}\n" >st6/config.json &&
+	test_expect_code 1 "$MLFS" --state=st6 plan --recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" 2>err6b &&
+	grep -q "st6/config.json:2:.*contain.* must be require, try or off" err6b
 '
 
 test_expect_success 'plan and status read the journal without writing it' '

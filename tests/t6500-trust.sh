@@ -199,7 +199,8 @@ test_expect_success '--contain=off runs a step uncontained (so the escape above 
 	rm -rf r && mkrecipe free install "
 	mkdir -p \"\$DESTDIR/usr/share\" && touch \"$TRASH/free.mark\"" &&
 	ml n build --contain=off 2>n.err && test -e free.mark &&
-	test_expect_code 2 ml n2 build --contain=maybe 2>n2.err && grep -q "require, try or off" n2.err
+	test_expect_code 2 ml n2 build --contain=maybe 2>n2.err && grep -q "require, try or off" n2.err &&
+	test "$(jq -r .contain st-n/config.json)" = off
 '
 
 test_expect_success 'a recipe whose make -j8 ignores the pool is named, with the step' '

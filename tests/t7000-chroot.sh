@@ -73,7 +73,7 @@ test_expect_success '--jobserver fifo: a chrooted step finds the fifo MAKEFLAGS 
 		f=\${MAKEFLAGS##*fifo:}
 		f=\${f%% *}
 		mkdir -p "\$DESTDIR\$LIBDIR/fifoprobe"
-		{ echo "\$f"; test -p "\$f" && echo fifo; } >"\$DESTDIR\$LIBDIR/fifoprobe/where"
+		{ echo "\$f"; test -p "\$f" && echo fifo; exec 9<>"\$f" && echo opened; } >"\$DESTDIR\$LIBDIR/fifoprobe/where"
 	}
 	SH
 	"$MLFS" --state="$TRASH/st" build --lfs "$LFS" --abi 64 --jobserver fifo -j 2 --recipes "$TRASH/r" \
@@ -81,7 +81,49 @@ test_expect_success '--jobserver fifo: a chrooted step finds the fifo MAKEFLAGS 
 	{ tail -n 40 fifo.err; exit 1; }
 	cat "$LFS/usr/lib/fifoprobe/where" &&
 	grep -q "^/run/mlfs/state/" "$LFS/usr/lib/fifoprobe/where" &&
-	grep -qx fifo "$LFS/usr/lib/fifoprobe/where"
+	grep -qx fifo "$LFS/usr/lib/fifoprobe/where" &&
+	grep -qx opened "$LFS/usr/lib/fifoprobe/where"
+'
+
+test_expect_success 'contained: a chrooted step writes only its own trees and /tmp' '
+	mkdir -p r/escape &&
+	printf "{\"name\": \"escape\", \"version\": \"1\", \"stage\": \"system\"}\n" >r/escape/recipe.json &&
+	cat >r/escape/build.sh <<-SH &&
+	# shellcheck shell=bash
+	build() {
+		echo ok >/tmp/escape-tmp
+		echo ok >"\$MLFS_SRC/built"
+		touch /run/mlfs/state/escape-state || true
+		touch /run/mlfs/recipes/escape/escape-recipe || true
+		touch /etc/escape-etc || true
+	}
+	install() {
+		mkdir -p "\$DESTDIR/usr/share/escape"
+		echo staged >"\$DESTDIR/usr/share/escape/f"
+		mkdir -p /usr/local/share/escape
+		echo x >/usr/local/share/escape/f
+	}
+	SH
+	test_expect_code 1 "$MLFS" --state="$TRASH/st" build --lfs "$LFS" --abi 64 -j 2 --recipes "$TRASH/r" \
+		--profiles "$TOP/abi-profiles" escape 2>escape.err &&
+	grep "Read-only file system" st/logs/escape/64.log &&
+	grep -q "/usr/local/share/escape.*Read-only file system" st/logs/escape/64.log &&
+	grep -q "/etc/escape-etc.*Read-only file system" st/logs/escape/64.log &&
+	test ! -e "$LFS/usr/local/share/escape" &&
+	test ! -e "$LFS/etc/escape-etc" &&
+	test ! -e st/escape-state &&
+	test ! -e r/escape/escape-recipe &&
+	test -f "$LFS/tmp/escape-tmp" &&
+	test ! -e "$LFS/usr/share/escape"
+'
+
+test_expect_success '--contain off: the same step writes where it likes (what the protection stops)' '
+	"$MLFS" --state="$TRASH/st" build --contain off escape 2>escape-off.err ||
+	{ tail -n 20 escape-off.err; exit 1; }
+	test -f "$LFS/usr/local/share/escape/f" &&
+	test -f "$LFS/etc/escape-etc" &&
+	test -e st/escape-state &&
+	rm -rf "$LFS/usr/local/share/escape" "$LFS/etc/escape-etc"
 '
 
 test_expect_success 'nothing stays mounted' '
