@@ -17,21 +17,21 @@
 #include "report.h"
 #include "util.h"
 
-static const char *const stagenames[] = {
+static const char *const stepnames[] = {
 	"unpack", "patch", "prepare", "configure", "build", "check", "install", "strip", "merge", NULL,
 };
-static const char *const stagecolors[] = {
+static const char *const stepcolors[] = {
 	"#9e9e9e", "#bcaaa4", "#ffb74d", "#4fc3f7", "#1e88e5", "#66bb6a", "#ab47bc", "#8d6e63",
 	"#f06292",
 };
 static const char *const stnames[] = {"unfinished", "merged", "failed", "interrupted"};
 
 static const char *
-stagecolor(const char *name)
+stepcolor(const char *name)
 {
-	for (size_t i = 0; stagenames[i]; i++)
-		if (!strcmp(stagenames[i], name))
-			return stagecolors[i];
+	for (size_t i = 0; stepnames[i]; i++)
+		if (!strcmp(stepnames[i], name))
+			return stepcolors[i];
 	return "#607d8b";
 }
 
@@ -89,6 +89,8 @@ newbuild(struct report *r, json_t *o)
 		struct rnode *n = &b->nodes[b->n++];
 		memset(n, 0, sizeof(*n));
 		n->name = xstrdup(name);
+		if (json_is_string(json_object_get(v, "stage")))
+			n->stage = xstrdup(json_string_value(json_object_get(v, "stage")));
 		n->est = json_number_value(json_object_get(v, "w"));
 		n->t0 = n->t1 = -1;
 		json_array_foreach(json_object_get(v, "deps"), k, d)
@@ -372,7 +374,7 @@ lanes(struct buf *out, const struct rbuild *b, double y0)
 			const struct rstep *s = &n->steps[k];
 			double x = xof(b, s->t0), w = xof(b, s->t1) - x;
 			bufprintf(out, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" fill=\"%s\"%s>"
-				"<title>", x, y + 2, w < 0.8 ? 0.8 : w, LANEH - 4, stagecolor(s->name),
+				"<title>", x, y + 2, w < 0.8 ? 0.8 : w, LANEH - 4, stepcolor(s->name),
 				n->crit ? " stroke=\"#b8860b\" stroke-width=\"0.8\"" : "");
 			html_esc(out, n->name);
 			bufprintf(out, " %s: %.2f s</title></rect>\n", s->name, s->t1 - s->t0);
@@ -430,9 +432,9 @@ static void
 legend(struct buf *out)
 {
 	bufputs(out, "<p class=\"legend\">");
-	for (size_t i = 0; stagenames[i]; i++)
+	for (size_t i = 0; stepnames[i]; i++)
 		bufprintf(out, "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" "
-			"height=\"12\" fill=\"%s\"/></svg> %s</span> ", stagecolors[i], stagenames[i]);
+			"height=\"12\" fill=\"%s\"/></svg> %s</span> ", stepcolors[i], stepnames[i]);
 	bufputs(out, "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" "
 		"height=\"12\" fill=\"#fff3c4\" stroke=\"#b8860b\"/></svg> critical path</span></p>\n");
 }
@@ -456,24 +458,64 @@ timeline(struct buf *out, const struct rbuild *b)
 	bufputs(out, "</svg>\n");
 }
 
+/* the book's stages (Chapter 5 cross, 6 temp, 7 chroot, 8 system): nodes
+   that ran, from the first start to the last end, and the node time summed */
 static void
-stagetable(struct buf *out, const struct report *r, const struct rbuild *b)
+bookstagetable(struct buf *out, const struct report *r, const struct rbuild *b)
 {
-	bufputs(out, "<table><caption>per stage (the sum over nodes)</caption>\n"
-		"<tr><th>stage</th><th class=\"n\">nodes</th><th class=\"n\">wall</th>"
+	static const char *const book[] = {"cross", "temp", "chroot", "system", NULL};
+
+	bufputs(out, "<table><caption>per stage of the book (nodes that ran in this build)</caption>\n"
+		"<tr><th>stage</th><th class=\"n\">nodes</th><th class=\"n\">merged</th>"
+		"<th class=\"n\">first start to last end</th><th class=\"n\">node time summed</th>"
+		"<th class=\"n\">SBU summed</th></tr>\n");
+	for (size_t i = 0; book[i]; i++) {
+		double first = -1, last = -1, sum = 0;
+		size_t cnt = 0, merged = 0;
+		for (size_t k = 0; k < b->n; k++) {
+			const struct rnode *n = &b->nodes[k];
+			if (!n->stage || strcmp(n->stage, book[i]) || n->t0 < 0)
+				continue;
+			cnt++;
+			merged += n->st == R_MERGED;
+			sum += n->t1 - n->t0;
+			if (first < 0 || n->t0 < first)
+				first = n->t0;
+			if (n->t1 > last)
+				last = n->t1;
+		}
+		if (!cnt)
+			continue;
+		bufprintf(out, "<tr><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
+			"<td class=\"n\">", book[i], cnt, merged);
+		fmtsecs(out, last - first);
+		bufputs(out, "</td><td class=\"n\">");
+		fmtsecs(out, sum);
+		bufputs(out, "</td><td class=\"n\">");
+		fmtsbu(out, r, sum);
+		bufputs(out, "</td></tr>\n");
+	}
+	bufputs(out, "</table>\n");
+}
+
+static void
+steptable(struct buf *out, const struct report *r, const struct rbuild *b)
+{
+	bufputs(out, "<table><caption>per step (the sum over nodes)</caption>\n"
+		"<tr><th>step</th><th class=\"n\">nodes</th><th class=\"n\">wall</th>"
 		"<th class=\"n\">SBU</th></tr>\n");
-	for (size_t i = 0; stagenames[i]; i++) {
+	for (size_t i = 0; stepnames[i]; i++) {
 		double sum = 0;
 		size_t cnt = 0;
 		for (size_t k = 0; k < b->n; k++)
 			for (size_t s = 0; s < b->nodes[k].nsteps; s++)
-				if (!strcmp(b->nodes[k].steps[s].name, stagenames[i])) {
+				if (!strcmp(b->nodes[k].steps[s].name, stepnames[i])) {
 					sum += b->nodes[k].steps[s].t1 - b->nodes[k].steps[s].t0;
 					cnt++;
 				}
 		if (!cnt)
 			continue;
-		bufprintf(out, "<tr><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">", stagenames[i], cnt);
+		bufprintf(out, "<tr><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">", stepnames[i], cnt);
 		fmtsecs(out, sum);
 		bufputs(out, "</td><td class=\"n\">");
 		fmtsbu(out, r, sum);
@@ -584,8 +626,10 @@ onebuild(struct buf *out, const struct report *r, const struct rbuild *b, size_t
 	bufputs(out, "</dd>\n</dl>\n");
 	legend(out);
 	timeline(out, b);
-	bufputs(out, "<h3>Stages</h3>\n");
-	stagetable(out, r, b);
+	bufputs(out, "<h3>Book stages</h3>\n");
+	bookstagetable(out, r, b);
+	bufputs(out, "<h3>Steps</h3>\n");
+	steptable(out, r, b);
 	bufputs(out, "<h3>Nodes</h3>\n");
 	nodetable(out, r, b);
 	bufputs(out, "<h3>Estimate</h3>\n");
@@ -620,6 +664,8 @@ nodejson(const struct report *r, const struct rnode *n)
 		json_array_append_new(deps, json_string(n->deps.v[k]));
 	json_object_set_new(o, "node", json_string(n->name));
 	json_object_set_new(o, "status", json_string(stnames[n->st]));
+	if (n->stage)
+		json_object_set_new(o, "stage", json_string(n->stage));
 	if (n->failstep)
 		json_object_set_new(o, "at", json_string(n->failstep));
 	if (n->t0 >= 0) {
@@ -705,6 +751,7 @@ report_release(struct report *r)
 				free(n->steps[s].name);
 			free(n->steps);
 			free(n->name);
+			free(n->stage);
 			free(n->failstep);
 			strvfree(&n->deps);
 		}

@@ -18,6 +18,7 @@ enum rstatus { R_UNFINISHED, R_MERGED, R_FAILED, R_INTERRUPTED };
 
 struct rnode {
 	char *name;       /* "gmp:32"; owned */
+	char *stage;      /* the book's stage ("cross"), or NULL in an older trace; owned */
 	struct strv deps; /* nodes of the same build it waited for */
 	double est;       /* the scheduler's weight (past time or size guess) */
 	double t0, t1;    /* start and end, seconds since the build began */

@@ -16,6 +16,7 @@
 #include "graph.h"
 #include "jobserver.h"
 #include "journal.h"
+#include "recipe.h"
 #include "sched.h"
 #include "trace.h"
 #include "util.h"
@@ -125,8 +126,8 @@ nodelist(const struct sched *s)
 		for (size_t k = 0; k < n->nusers; k++)
 			if (s->runs[n->users[k]->index].prio > best)
 				best = s->runs[n->users[k]->index].prio;
-		json_array_append_new(a, json_pack("{s:s, s:o, s:f}", "node", n->name, "deps", deps,
-			"w", s->runs[i].prio - best));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:f}", "node", n->name,
+			"stage", stage_name(n->r->stage), "deps", deps, "w", s->runs[i].prio - best));
 	}
 	return a;
 }

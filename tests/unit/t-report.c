@@ -5,11 +5,13 @@
 
 /* a: unpack 0-1, configure 1-3, build 3-7, install 7-8, merge 8-9;
    b (needs a): 9-10 unpack, build 10-12, fails at check 12-13;
-   c: independent, 0-4, interrupted in build; tokens and estimates sampled */
+   c: independent, 0-4, interrupted in build; tokens and estimates sampled;
+   a and c are of the book's cross stage, b of temp */
 static const char trace[] =
 	"{\"ev\":\"build\",\"t\":1700000000.5,\"jobs\":2,\"nodes\":["
-	"{\"node\":\"a:64\",\"deps\":[],\"w\":8},{\"node\":\"b:64\",\"deps\":[\"a:64\"],\"w\":3},"
-	"{\"node\":\"c:32\",\"deps\":[],\"w\":2}],\"eta\":11}\n"
+	"{\"node\":\"a:64\",\"stage\":\"cross\",\"deps\":[],\"w\":8},"
+	"{\"node\":\"b:64\",\"stage\":\"temp\",\"deps\":[\"a:64\"],\"w\":3},"
+	"{\"node\":\"c:32\",\"stage\":\"cross\",\"deps\":[],\"w\":2}],\"eta\":11}\n"
 	"{\"ev\":\"start\",\"t\":0,\"node\":\"a:64\"}\n"
 	"{\"ev\":\"start\",\"t\":0,\"node\":\"c:32\"}\n"
 	"{\"ev\":\"tokens\",\"t\":0.1,\"used\":2,\"size\":2}\n"
@@ -77,12 +79,19 @@ test_html_and_json(void **state)
 	assert_non_null(strstr(b.s, "■ interrupted"));
 	/* the lower bound: max(13 s critical path, 30 s CPU / 2 slots) */
 	assert_non_null(strstr(b.s, "max(critical path, CPU / N) = 15.0 s"));
+	/* the book's stages: cross has a (0-9, merged) and c (0-4), temp has b (9-13) */
+	assert_non_null(strstr(b.s, "<tr><td>cross</td><td class=\"n\">2</td><td class=\"n\">1</td>"
+		"<td class=\"n\">9.0 s</td><td class=\"n\">13.0 s</td>"));
+	assert_non_null(strstr(b.s, "<tr><td>temp</td><td class=\"n\">1</td><td class=\"n\">0</td>"
+		"<td class=\"n\">4.0 s</td>"));
+	assert_non_null(strstr(b.s, "per step (the sum over nodes)"));
 	f = fopen(path, "w");
 	report_json(&r, 0, f);
 	fclose(f);
 	assert_int_equal(unit_sh("python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[\"builds\"][0]; "
 		"assert d[\"lower_bound\"] == 15 and d[\"critical_path\"] == 13, d; "
 		"assert [n[\"status\"] for n in d[\"nodes\"]] == [\"merged\", \"failed\", \"interrupted\"]; "
+		"assert [n[\"stage\"] for n in d[\"nodes\"]] == [\"cross\", \"temp\", \"cross\"]; "
 		"assert d[\"stages\"][\"build\"] == 10, d[\"stages\"]' %s", path), 0);
 	text = readfile(path, NULL);
 	assert_non_null(text);
