@@ -37,6 +37,9 @@ struct jobserver {
 	int implicit;    /* 1 while the implicit slot is free */
 	char *tok;       /* bytes of the tokens held, a stack, owned */
 	int ntok, captok;
+	int shortrun;    /* js_sample: samples in a row that missed tokens */
+	int fewest;      /* the fewest tokens those samples missed */
+	int evenrun;     /* samples in a row that missed none */
 	uv_poll_t *poll; /* watch handle, owned until its close callback */
 	void (*cb)(void *);
 	void *arg;
@@ -527,12 +530,68 @@ drain(struct jobserver *js, int k)
 }
 
 int
+js_out(struct jobserver *js)
+{
+	int have;
+
+	if (!js->owner)
+		return 0;
+	have = js_count(js);
+	if (have < 0)
+		return -1;
+	return have < js->n - 1 - js->ntok ? js->n - 1 - js->ntok - have : 0;
+}
+
+int
+js_sample(struct jobserver *js, int held, const char *who)
+{
+	int want, have, miss;
+
+	if (!js->owner)
+		return JS_EVEN;
+	want = js->n - 1 - js->ntok;
+	have = js_count(js);
+	if (have < 0)
+		return -1;
+	if (have > want) {
+		/* a refill that the jobs made up for after all */
+		js->shortrun = js->evenrun = 0;
+		warn("jobserver: %d extra tokens returned by '%s', draining", have - want, who);
+		drain(js, have - want);
+		return JS_EVEN;
+	}
+	miss = want - have - (held > 0 ? held : 0);
+	if (miss <= 0) {
+		js->shortrun = 0;
+		if (++js->evenrun < JS_RUNS)
+			return JS_EVEN;
+		js->evenrun = 0;
+		return JS_SETTLED;
+	}
+	js->evenrun = 0;
+	if (js->shortrun == 0 || miss < js->fewest)
+		js->fewest = miss;
+	if (++js->shortrun < JS_RUNS)
+		return JS_SHORT;
+	js->shortrun = 0;
+	warn("jobserver: %d tokens leaked by '%s', refilling", js->fewest, who);
+	return fill(js, js->fewest) < 0 ? -1 : JS_REFILLED;
+}
+
+void
+js_unsettle(struct jobserver *js)
+{
+	js->evenrun = 0;
+}
+
+int
 js_audit(struct jobserver *js, const char *who)
 {
 	int want, have;
 
 	if (!js->owner)
 		return 0;
+	js->shortrun = js->evenrun = 0;
 	want = js->n - 1 - js->ntok;
 	if (want < 0)
 		want = 0;

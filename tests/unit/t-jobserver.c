@@ -514,6 +514,91 @@ t_audit_fifo(void **state)
 	audit(JS_FIFO);
 }
 
+static int sampleheld;
+
+static int
+samplefn(struct jobserver *js, const char *who)
+{
+	return js_sample(js, sampleheld, who);
+}
+
+/* js_sample against a client holding two tokens: the estimate of what the
+   jobs hold decides, a refill takes JS_RUNS short samples in a row */
+static void
+sample(enum jsmode mode)
+{
+	struct jobserver *js = js_create(4, mode, NULL), *cl;
+	char *f, *err;
+	int rc, r, w;
+
+	if (mode == JS_PIPE) {
+		cl = joinfmt(js, " -j4 --jobserver-auth=%d,%d", &r, &w);
+	} else {
+		f = xasprintf(" -j4 --jobserver-auth=fifo:%s", js_path(js));
+		cl = js_join(f);
+		free(f);
+	}
+	assert_non_null(cl);
+	assert_int_equal(js_try_acquire(cl), 1);  /* implicit */
+	assert_int_equal(js_try_acquire(cl), 1);
+	assert_int_equal(js_try_acquire(cl), 1);
+	assert_int_equal(js_out(js), 2);
+	/* held as estimated: even, then settled on the third sample in a row */
+	assert_int_equal(js_sample(js, 2, "x"), JS_EVEN);
+	assert_int_equal(js_sample(js, 3, "x"), JS_EVEN);
+	js_unsettle(js);  /* a step ended: three more */
+	assert_int_equal(js_sample(js, 2, "x"), JS_EVEN);
+	assert_int_equal(js_sample(js, 2, "x"), JS_EVEN);
+	assert_int_equal(js_sample(js, 2, "x"), JS_SETTLED);
+	/* one missing, but an even sample breaks the run */
+	assert_int_equal(js_sample(js, 1, "x"), JS_SHORT);
+	assert_int_equal(js_sample(js, 2, "x"), JS_EVEN);
+	assert_int_equal(js_sample(js, 0, "x"), JS_SHORT);
+	assert_int_equal(js_sample(js, 1, "x"), JS_SHORT);
+	assert_int_equal(js_count(js), 1);
+	/* the third in a row refills the fewest the run saw missing (1, not 2) */
+	sampleheld = 0;
+	err = capture(samplefn, js, "thief:64", &rc);
+	assert_int_equal(rc, JS_REFILLED);
+	assert_non_null(strstr(err, "jobserver: 1 tokens leaked by 'thief:64', refilling"));
+	free(err);
+	assert_int_equal(js_count(js), 2);
+	assert_int_equal(js_out(js), 1);
+	/* the client gives both back after all: the one too many is drained */
+	js_free(cl);
+	assert_int_equal(js_out(js), 0);
+	sampleheld = 0;
+	err = capture(samplefn, js, "the jobs", &rc);
+	assert_int_equal(rc, JS_EVEN);
+	assert_non_null(strstr(err, "jobserver: 1 extra tokens returned by 'the jobs', draining"));
+	free(err);
+	assert_int_equal(js_count(js), 3);
+	/* what mlfs holds itself is not missing */
+	assert_int_equal(js_try_acquire(js), 1);
+	assert_int_equal(js_try_acquire(js), 1);
+	assert_int_equal(js_out(js), 0);
+	for (int i = 0; i < JS_RUNS; i++)
+		assert_int_not_equal(js_sample(js, 0, "x"), JS_SHORT);
+	assert_int_equal(js_count(js), 2);
+	assert_int_equal(js_release(js), 0);
+	assert_int_equal(js_release(js), 0);
+	err = capture(freefn, js, NULL, &rc);
+	assert_string_equal(err, "");
+	free(err);
+}
+
+static void
+t_sample_pipe(void **state)
+{
+	sample(JS_PIPE);
+}
+
+static void
+t_sample_fifo(void **state)
+{
+	sample(JS_FIFO);
+}
+
 /* a forked child takes a token and is SIGKILLed: the pool is whole after audit */
 static void
 t_killed_child(void **state)
@@ -864,6 +949,8 @@ main(void)
 		cmocka_unit_test(t_join_bad),
 		cmocka_unit_test(t_audit_pipe),
 		cmocka_unit_test(t_audit_fifo),
+		cmocka_unit_test(t_sample_pipe),
+		cmocka_unit_test(t_sample_fifo),
 		cmocka_unit_test(t_killed_child),
 		cmocka_unit_test(t_thief_pipe),
 		cmocka_unit_test(t_thief_fifo),
