@@ -63,11 +63,6 @@ struct bctx {
 	struct stepper sp;         /* the running steps */
 	char *ccdir;               /* --ccache: the cache dir the steps share; owned */
 	struct container box;      /* how host-side steps are contained */
-	/* the suspects of a leak: nodes whose step ended since the pool was last
-	   found whole (js_sample, js_audit) */
-	struct strv killed;        /* by a signal, or a shell's 128+N status */
-	struct strv failed;        /* with another status but 0 */
-	struct strv ended;         /* every one */
 	uv_timer_t audittimer;     /* the pool's audit, while steps run */
 	struct strv canrun;        /* ABIs whose programs run here */
 	struct strv whynot;        /* pairs: ABI, why it cannot run */
@@ -360,26 +355,14 @@ run_killall(void *ctx, int sig)
 	step_killall(&c->sp, sig);
 }
 
-static void
-suspect(struct strv *sv, const char *name)
-{
-	if (strvfind(sv, name) < 0)
-		strvadd(sv, name);
-}
-
-/* the step's node is a suspect of a leak until the pool is found whole; the
-   audit stops with the last step (the next one may start it again) */
+/* the step's node is a suspect of a leak until the audit acquits it; the
+   audit stops with the last step (the next one starts it again) */
 static void
 step_done(void *ctx, struct node *n, int status)
 {
 	struct bctx *c = ctx;
 
-	if (status < 0 || status > 128)
-		suspect(&c->killed, n->name);
-	else if (status)
-		suspect(&c->failed, n->name);
-	suspect(&c->ended, n->name);
-	js_unsettle(c->js);
+	js_suspect(c->js, n->name, status);
 	if (!c->sp.jobs)
 		uv_timer_stop(&c->audittimer);
 	sched_stepdone(&c->s, n, status);
@@ -495,44 +478,19 @@ run_slotwait(void *ctx, int waiting)
 		js_unwatch(c->js);
 }
 
-/* who lost the missing tokens: the nodes whose step was killed (a signal, or
-   a shell's 128+N status) since the pool was last found whole, else those
-   whose step failed, else every one whose step ended, not whichever node
-   happened to end last; fallback when none did; caller frees */
-static char *
-suspects(struct bctx *c, const char *fallback)
-{
-	const struct strv *sus = c->killed.n ? &c->killed : c->failed.n ? &c->failed : &c->ended;
-	struct buf who = {0};
-
-	for (size_t i = 0; i < sus->n; i++)
-		bufprintf(&who, "%s%s", i ? "', '" : "", sus->v[i]);
-	return who.s ? who.s : xstrdup(fallback);
-}
-
-/* the pool was found whole, or made whole */
-static void
-acquit(struct bctx *c)
-{
-	strvfree(&c->killed);
-	strvfree(&c->failed);
-	strvfree(&c->ended);
-}
-
 /* once a second while steps run: tokens that neither the pool, nor mlfs, nor
    by their process trees the running steps' makes hold (tokens.h) are refilled
-   when several samples in a row miss them (js_sample); only after a step
-   ended, since only a dead client loses one, and only while one did not
-   settle it */
+   when several samples in a row miss them (js_sample); /proc is read only
+   while tokens are out and a step that ended is a suspect, since only a dead
+   client loses one */
 static void
 audit_cb(uv_timer_t *t)
 {
 	struct bctx *c = t->data;
-	int out = js_out(c->js), held = 0, *pids, r;
+	int out = js_out(c->js), held = 0, *pids;
 	size_t n;
-	char *who;
 
-	if (out < 0 || (out > 0 && !c->ended.n))
+	if (out < 0 || (out > 0 && !js_suspects(c->js)))
 		return;
 	if (out > 0) {
 		n = step_pids(&c->sp, NULL, 0);
@@ -543,11 +501,7 @@ audit_cb(uv_timer_t *t)
 		if (held < 0)
 			return;
 	}
-	who = suspects(c, "the jobs");
-	r = js_sample(c->js, held, who);
-	free(who);
-	if (r == JS_REFILLED || r == JS_SETTLED)
-		acquit(c);
+	js_sample(c->js, held);
 }
 
 static void
@@ -556,13 +510,11 @@ run_release(void *ctx, struct node *n, int idle)
 	struct bctx *c = ctx;
 
 	js_release(c->js);
-	/* no node runs: every token must be back; repair before anything starts */
-	if (idle) {
-		char *who = suspects(c, n->name);
-		js_audit(c->js, who);
-		free(who);
-		acquit(c);
-	}
+	/* no node runs: every token must be back; repair before anything starts.
+	   A lost token is blamed on the suspects (js_suspect), not on whichever
+	   node happened to end last */
+	if (idle)
+		js_audit(c->js, n->name);
 }
 
 /* a first build's guess of a node's seconds, from the size of its sources:
@@ -940,7 +892,6 @@ teardown(struct bctx *c)
 	bincache_close(&c->bc);
 	free(c->prev);
 	free(c->ccdir);
-	acquit(c);
 }
 
 /* what ccache did in this build */
