@@ -18,12 +18,12 @@ recipe() {
 	printf '# shellcheck shell=bash\nbuild() {\n%s\n}\n' "$3" >"r-$1/$2/build.sh"
 }
 
-# jobs: shell lines that write a Makefile of 12 jobrec runs of 300 ms into
+# jobs: shell lines that write a Makefile of 12 jobrec runs of 500 ms into
 # ./jobs, recording into $1, and run it with the pool of MAKEFLAGS
 jobs() {
 	printf '%s\n' \
 		'mkdir -p jobs && { printf "all:"; for i in 0 1 2 3 4 5 6 7 8 9 10 11; do printf " t%d" $i; done; printf "\n"' \
-		"  for i in 0 1 2 3 4 5 6 7 8 9 10 11; do printf 't%d:\n\t@%s %s 300\n' \$i '$HELPERS/jobrec' '$1'; done; } >jobs/Makefile" \
+		"  for i in 0 1 2 3 4 5 6 7 8 9 10 11; do printf 't%d:\n\t@%s %s 500\n' \$i '$HELPERS/jobrec' '$1'; done; } >jobs/Makefile" \
 		'make -C jobs >jobs.out 2>&1'
 }
 
