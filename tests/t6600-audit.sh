@@ -52,6 +52,7 @@ test_expect_success 'a token lost by a killed make is refilled while another nod
 	test_expect_code 1 ml a build -j 4 2>a.err &&
 	grep -q "thief:64. failed at step .build. (status 137" a.err &&
 	grep -q "jobserver: 1 tokens leaked by .thief:64., refilling" q/a.seen &&
+	awk "/leaked by/ { l = NR } /long:64: merged/ { m = NR } END { exit !(l && m && l < m) }" a.err &&
 	test "$(grep -c "leaked by" a.err)" = 1 &&
 	! grep -q "extra tokens" a.err &&
 	grep -q "\"long:64\".*\"merged\"\|\"merged\".*\"long:64\"" st-a/journal.jsonl &&
