@@ -38,6 +38,7 @@
 #include "sched.h"
 #include "statedir.h"
 #include "status.h"
+#include "tokens.h"
 #include "trace.h"
 #include "step.h"
 #include "unpack.h"
@@ -45,7 +46,7 @@
 #include "vcs.h"
 #include "workq.h"
 
-enum { KILL_GRACE_MS = 10000 };
+enum { KILL_GRACE_MS = 10000, AUDIT_MS = 1000 };
 
 static const char *const stepnames[] = {"prepare", "configure", "build", "check", "install", NULL};
 
@@ -62,8 +63,7 @@ struct bctx {
 	struct stepper sp;         /* the running steps */
 	char *ccdir;               /* --ccache: the cache dir the steps share; owned */
 	struct container box;      /* how host-side steps are contained */
-	struct strv killed;        /* nodes whose step was killed since the last audit */
-	struct strv ended;         /* nodes that gave back their slot since the last audit */
+	uv_timer_t audittimer;     /* the pool's audit, while steps run */
 	struct strv canrun;        /* ABIs whose programs run here */
 	struct strv whynot;        /* pairs: ABI, why it cannot run */
 	struct strv fetched;       /* pairs: "alg:sum", cache path */
@@ -335,6 +335,8 @@ stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 	free(home);
 }
 
+static void audit_cb(uv_timer_t *t);
+
 static int
 run_start(void *ctx, struct node *n, const char *step)
 {
@@ -345,6 +347,8 @@ run_start(void *ctx, struct node *n, const char *step)
 	stepenv(c, n, step, &env);
 	rc = step_start(&c->sp, n, step, &env);
 	strvfree(&env);
+	if (rc == 0 && !uv_is_active((uv_handle_t *)&c->audittimer))
+		uv_timer_start(&c->audittimer, audit_cb, AUDIT_MS, AUDIT_MS);
 	return rc;
 }
 
@@ -356,13 +360,16 @@ run_killall(void *ctx, int sig)
 	step_killall(&c->sp, sig);
 }
 
+/* the step's node is a suspect of a leak until the audit acquits it; the
+   audit stops with the last step (the next one starts it again) */
 static void
 step_done(void *ctx, struct node *n, int status)
 {
 	struct bctx *c = ctx;
 
-	if ((status < 0 || status > 128) && strvfind(&c->killed, n->name) < 0)
-		strvadd(&c->killed, n->name);
+	js_suspect(c->js, n->name, status);
+	if (!c->sp.jobs)
+		uv_timer_stop(&c->audittimer);
 	sched_stepdone(&c->s, n, status);
 }
 
@@ -476,6 +483,32 @@ run_slotwait(void *ctx, int waiting)
 		js_unwatch(c->js);
 }
 
+/* once a second while steps run: tokens that neither the pool, nor mlfs, nor
+   by their process trees the running steps' makes hold (tokens.h) are refilled
+   when several samples in a row miss them (js_sample); /proc is read only
+   while tokens are out and a step that ended is a suspect, since only a dead
+   client loses one */
+static void
+audit_cb(uv_timer_t *t)
+{
+	struct bctx *c = t->data;
+	int out = js_out(c->js), held = 0, *pids;
+	size_t n;
+
+	if (out < 0 || (out > 0 && !js_suspects(c->js)))
+		return;
+	if (out > 0) {
+		n = step_pids(&c->sp, NULL, 0);
+		pids = xcalloc(n + 1, sizeof(*pids));
+		step_pids(&c->sp, pids, n);
+		held = tokens_held(pids, n);
+		free(pids);
+		if (held < 0)
+			return;
+	}
+	js_sample(c->js, held);
+}
+
 static void
 run_release(void *ctx, struct node *n, int idle)
 {
@@ -483,21 +516,10 @@ run_release(void *ctx, struct node *n, int idle)
 
 	js_release(c->js);
 	/* no node runs: every token must be back; repair before anything starts.
-	   A lost token is blamed on the nodes whose step was killed (a signal, or
-	   a shell's 128+N status) since the last audit, else on every node that
-	   ended since, not on whichever node happened to end last */
-	if (strvfind(&c->ended, n->name) < 0)
-		strvadd(&c->ended, n->name);
-	if (idle) {
-		const struct strv *sus = c->killed.n ? &c->killed : &c->ended;
-		struct buf who = {0};
-		for (size_t i = 0; i < sus->n; i++)
-			bufprintf(&who, "%s%s", i ? "', '" : "", sus->v[i]);
-		js_audit(c->js, who.s ? who.s : n->name);
-		buffree(&who);
-		strvfree(&c->killed);
-		strvfree(&c->ended);
-	}
+	   A lost token is blamed on the suspects (js_suspect), not on whichever
+	   node happened to end last */
+	if (idle)
+		js_audit(c->js, n->name);
 }
 
 /* a first build's guess of a node's seconds, from the size of its sources:
@@ -847,6 +869,9 @@ setup(struct bctx *c)
 	uv_timer_init(c->loop, &c->killtimer);
 	c->killtimer.data = c;
 	uv_unref((uv_handle_t *)&c->killtimer);
+	uv_timer_init(c->loop, &c->audittimer);
+	c->audittimer.data = c;
+	uv_unref((uv_handle_t *)&c->audittimer);
 	int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
 	for (int i = 0; i < 3; i++) {
 		uv_signal_init(c->loop, &c->sig[i]);
@@ -878,8 +903,6 @@ teardown(struct bctx *c)
 	bincache_close(&c->bc);
 	free(c->prev);
 	free(c->ccdir);
-	strvfree(&c->killed);
-	strvfree(&c->ended);
 }
 
 /* what ccache did in this build */

@@ -24,6 +24,13 @@
 
 enum { MAXSLOTS = 4096, TOKEN = '+' };
 
+/* a job that ended since the pool was last found whole */
+struct suspect {
+	char *who;  /* owned */
+	int rank;   /* 2 killed by a signal (or 128+N), 1 failed, 0 ended */
+	int even;   /* samples since it ended that missed nothing */
+};
+
 struct jobserver {
 	enum jsmode mode;
 	int n;           /* pool size; 0 when joined and not given */
@@ -37,6 +44,10 @@ struct jobserver {
 	int implicit;    /* 1 while the implicit slot is free */
 	char *tok;       /* bytes of the tokens held, a stack, owned */
 	int ntok, captok;
+	int shortrun;    /* js_sample: samples in a row that missed tokens */
+	int fewest;      /* the fewest tokens those samples missed */
+	struct suspect *sus;  /* jobs that ended since the pool was last whole, owned */
+	size_t nsus, capsus;
 	uv_poll_t *poll; /* watch handle, owned until its close callback */
 	void (*cb)(void *);
 	void *arg;
@@ -66,9 +77,12 @@ closefds(struct jobserver *js)
 	js->rfd = js->wfd = js->pfd = -1;
 }
 
+static void forget(struct jobserver *js);
+
 static void
 delete(struct jobserver *js)
 {
+	forget(js);
 	closefds(js);
 	if (js->owner && js->path)
 		unlink(js->path);
@@ -527,27 +541,154 @@ drain(struct jobserver *js, int k)
 }
 
 int
-js_audit(struct jobserver *js, const char *who)
+js_out(struct jobserver *js)
 {
-	int want, have;
+	int have;
 
 	if (!js->owner)
 		return 0;
+	have = js_count(js);
+	if (have < 0)
+		return -1;
+	return have < js->n - 1 - js->ntok ? js->n - 1 - js->ntok - have : 0;
+}
+
+void
+js_suspect(struct jobserver *js, const char *who, int status)
+{
+	int rank = status < 0 || status > 128 ? 2 : status ? 1 : 0;
+	size_t i;
+
+	if (!js->owner)
+		return;
+	for (i = 0; i < js->nsus && strcmp(js->sus[i].who, who); i++)
+		;
+	if (i == js->nsus) {
+		if (js->nsus == js->capsus) {
+			js->capsus = js->capsus ? 2 * js->capsus : 8;
+			js->sus = xreallocarray(js->sus, js->capsus, sizeof(*js->sus));
+		}
+		js->sus[js->nsus++] = (struct suspect){.who = xstrdup(who), .rank = rank};
+	} else if (rank > js->sus[i].rank) {
+		js->sus[i].rank = rank;
+	}
+	js->sus[i].even = 0;
+}
+
+int
+js_suspects(struct jobserver *js)
+{
+	return js->nsus > 0;
+}
+
+static void
+forget(struct jobserver *js)
+{
+	for (size_t i = 0; i < js->nsus; i++)
+		free(js->sus[i].who);
+	free(js->sus);
+	js->sus = NULL;
+	js->nsus = js->capsus = 0;
+}
+
+/* the suspects of the highest rank, "a', 'b"; fallback when there are none;
+   caller frees */
+static char *
+blame(struct jobserver *js, const char *fallback)
+{
+	struct buf b = {0};
+	int top = 0;
+
+	for (size_t i = 0; i < js->nsus; i++)
+		if (js->sus[i].rank > top)
+			top = js->sus[i].rank;
+	for (size_t i = 0; i < js->nsus; i++)
+		if (js->sus[i].rank == top)
+			bufprintf(&b, "%s%s", b.s ? "', '" : "", js->sus[i].who);
+	return b.s ? b.s : xstrdup(fallback);
+}
+
+/* a sample missed nothing: the suspects that JS_RUNS samples acquitted go */
+static void
+acquit(struct jobserver *js)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < js->nsus; i++) {
+		if (++js->sus[i].even >= JS_RUNS)
+			free(js->sus[i].who);
+		else
+			js->sus[k++] = js->sus[i];
+	}
+	js->nsus = k;
+}
+
+int
+js_sample(struct jobserver *js, int held)
+{
+	int want, have, miss, rc;
+	char *who;
+
+	if (!js->owner)
+		return JS_EVEN;
+	want = js->n - 1 - js->ntok;
+	have = js_count(js);
+	if (have < 0)
+		return -1;
+	if (have > want) {
+		/* a refill that the jobs made up for after all */
+		js->shortrun = 0;
+		who = blame(js, "the jobs");
+		warn("jobserver: %d extra tokens returned by '%s', draining", have - want, who);
+		free(who);
+		drain(js, have - want);
+		return JS_EVEN;
+	}
+	miss = want - have - (held > 0 ? held : 0);
+	if (miss <= 0) {
+		js->shortrun = 0;
+		acquit(js);
+		return JS_EVEN;
+	}
+	if (js->shortrun == 0 || miss < js->fewest)
+		js->fewest = miss;
+	if (++js->shortrun < JS_RUNS)
+		return JS_SHORT;
+	js->shortrun = 0;
+	who = blame(js, "the jobs");
+	warn("jobserver: %d tokens leaked by '%s', refilling", js->fewest, who);
+	free(who);
+	forget(js);
+	rc = fill(js, js->fewest);
+	return rc < 0 ? -1 : JS_REFILLED;
+}
+
+int
+js_audit(struct jobserver *js, const char *who)
+{
+	int want, have, rc = 0;
+	char *named;
+
+	if (!js->owner)
+		return 0;
+	js->shortrun = 0;
 	want = js->n - 1 - js->ntok;
 	if (want < 0)
 		want = 0;
 	have = js_count(js);
 	if (have < 0)
 		return -1;
+	named = blame(js, who);
+	forget(js);
 	if (have < want) {
-		warn("jobserver: %d tokens leaked by '%s', refilling", want - have, who);
-		return fill(js, want - have) < 0 ? -1 : want - have;
+		warn("jobserver: %d tokens leaked by '%s', refilling", want - have, named);
+		rc = fill(js, want - have) < 0 ? -1 : want - have;
+	} else if (have > want) {
+		warn("jobserver: %d extra tokens returned by '%s', draining", have - want, named);
+		rc = drain(js, have - want);
 	}
-	if (have > want) {
-		warn("jobserver: %d extra tokens returned by '%s', draining", have - want, who);
-		return drain(js, have - want);
-	}
-	return 0;
+	free(named);
+	return rc;
 }
 
 void

@@ -76,10 +76,42 @@ int js_watch(struct jobserver *js, uv_loop_t *loop, void (*cb)(void *), void *ar
 /* stop calling the watch callback; the handle stays until js_free */
 void js_unwatch(struct jobserver *js);
 /* owner only, when no job runs: make the pool hold n-1 tokens less the ones
-   mlfs holds itself; warns "jobserver: N tokens leaked by 'who', refilling" or drains extras;
+   mlfs holds itself; warns "jobserver: N tokens leaked by 'who', refilling"
+   (the suspects, as js_sample names them, when there are any) or drains
+   extras; forgets the suspects and starts js_sample's runs afresh;
    returns how many tokens it added or removed (0 for a joined pool), -1 with a
    message on error */
 int js_audit(struct jobserver *js, const char *who);
+/* owner only: tokens out of the pool now, neither in it nor held by mlfs
+   (the jobs hold them, or they were lost); 0 when none are, or for a joined
+   pool; -1 with a message on error */
+int js_out(struct jobserver *js);
+/* a job ended with status (0, an exit status, or -signal): a suspect of a
+   leak until JS_RUNS samples after it found nothing missing, or a refill or
+   js_audit named it; who is copied */
+void js_suspect(struct jobserver *js, const char *who, int status);
+/* 1 while there is a suspect */
+int js_suspects(struct jobserver *js);
+/* what one js_sample found */
+enum jssample {
+	JS_EVEN,      /* nothing missing */
+	JS_SHORT,     /* tokens missing, not seen on enough samples in a row yet */
+	JS_REFILLED,  /* tokens missing on JS_RUNS samples in a row: refilled now */
+};
+/* samples in a row that a refill, or a suspect's acquittal, takes */
+enum { JS_RUNS = 3 };
+/* owner only, one sample of the audit while jobs run (about a second apart):
+   held is the tokens the running jobs hold by an estimate (tokens_held).
+   Tokens the pool holds beyond n-1 less mlfs's own are drained at once
+   ("extra tokens returned by ..., draining"). Tokens missing (js_out less
+   held) on JS_RUNS samples in a row are refilled, the fewest of those samples
+   saw, with the warning "jobserver: N tokens leaked by 'who', refilling", so
+   that a client caught between its read of a token and the fork of its job is
+   not taken for a leak; who names the suspects killed by a signal (or a
+   shell's 128+N status), else those that failed, else all of them, else "the
+   jobs". Returns an enum jssample (JS_EVEN for a joined pool), -1 with a
+   message on error */
+int js_sample(struct jobserver *js, int held);
 /* release held tokens, audit an owned pool, close the fds, unlink the fifo
    (and its directory when js_create made it) and free js; a watch handle is
    closed with uv_close and freed by its close callback, so run the loop once

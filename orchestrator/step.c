@@ -391,6 +391,17 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 	return 0;
 }
 
+size_t
+step_pids(const struct stepper *sp, int *pids, size_t max)
+{
+	size_t n = 0;
+
+	for (struct job *jb = sp->jobs; jb; jb = jb->next, n++)
+		if (n < max)
+			pids[n] = jb->proc.pid;
+	return n;
+}
+
 void
 step_killall(struct stepper *sp, int sig)
 {

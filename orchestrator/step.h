@@ -45,6 +45,9 @@ int step_start(struct stepper *sp, struct node *n, const char *step, struct strv
 /* rewrite the host paths of the state, recipe and patch dirs in env's values
    (whole values, PATH-like lists, MAKEFLAGS' fifo:PATH) as a chrooted step sees them */
 void step_insideenv(const struct stepper *sp, struct strv *env);
+/* the pids of the running steps' first processes (bash, or the unshare or
+   guest that runs it), up to max of them into pids; how many steps run */
+size_t step_pids(const struct stepper *sp, int *pids, size_t max);
 /* send sig to the process group of every running step */
 void step_killall(struct stepper *sp, int sig);
 

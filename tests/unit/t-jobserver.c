@@ -514,6 +514,125 @@ t_audit_fifo(void **state)
 	audit(JS_FIFO);
 }
 
+static int
+samplefn(struct jobserver *js, const char *who)
+{
+	return js_sample(js, 0);
+}
+
+/* take one token out of the pool behind mlfs's back, never to come back */
+static void
+steal(struct jobserver *js)
+{
+	int r, w, fd;
+	char c;
+
+	if (js_fds(js, &r, &w) == 2) {
+		assert_int_equal(read(r, &c, 1), 1);
+		return;
+	}
+	fd = open(js_path(js), O_RDONLY | O_NONBLOCK);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, &c, 1), 1);
+	close(fd);
+}
+
+/* js_sample against a client holding two tokens: the estimate of what the
+   jobs hold decides, a refill takes JS_RUNS short samples in a row and names
+   the suspects of the highest rank; a suspect goes after JS_RUNS even samples */
+static void
+sample(enum jsmode mode)
+{
+	struct jobserver *js = js_create(4, mode, NULL), *cl;
+	char *f, *err;
+	int rc, r, w;
+
+	if (mode == JS_PIPE) {
+		cl = joinfmt(js, " -j4 --jobserver-auth=%d,%d", &r, &w);
+	} else {
+		f = xasprintf(" -j4 --jobserver-auth=fifo:%s", js_path(js));
+		cl = js_join(f);
+		free(f);
+	}
+	assert_non_null(cl);
+	assert_int_equal(js_try_acquire(cl), 1);  /* implicit */
+	assert_int_equal(js_try_acquire(cl), 1);
+	assert_int_equal(js_try_acquire(cl), 1);
+	assert_int_equal(js_out(js), 2);
+	js_suspect(cl, "joined", -9);  /* a joined pool keeps none */
+	assert_false(js_suspects(cl));
+	/* held as estimated: even; ok:64 is acquitted on the third even sample */
+	assert_false(js_suspects(js));
+	js_suspect(js, "ok:64", 0);
+	assert_true(js_suspects(js));
+	assert_int_equal(js_sample(js, 2), JS_EVEN);
+	assert_int_equal(js_sample(js, 3), JS_EVEN);
+	js_suspect(js, "bad:64", 2);
+	js_suspect(js, "dead:64", -9);
+	assert_int_equal(js_sample(js, 2), JS_EVEN);
+	/* one missing, but an even sample breaks the run */
+	assert_int_equal(js_sample(js, 1), JS_SHORT);
+	assert_int_equal(js_sample(js, 2), JS_EVEN);
+	assert_int_equal(js_sample(js, 0), JS_SHORT);
+	assert_int_equal(js_sample(js, 1), JS_SHORT);
+	assert_int_equal(js_count(js), 1);
+	/* the third in a row refills the fewest the run saw missing (1, not 2),
+	   blamed on the one killed by a signal */
+	err = capture(samplefn, js, NULL, &rc);
+	assert_int_equal(rc, JS_REFILLED);
+	assert_non_null(strstr(err, "jobserver: 1 tokens leaked by 'dead:64', refilling"));
+	free(err);
+	assert_false(js_suspects(js));
+	assert_int_equal(js_count(js), 2);
+	assert_int_equal(js_out(js), 1);
+	/* the client gives both back after all: the one too many is drained */
+	js_free(cl);
+	assert_int_equal(js_out(js), 0);
+	err = capture(samplefn, js, NULL, &rc);
+	assert_int_equal(rc, JS_EVEN);
+	assert_non_null(strstr(err, "jobserver: 1 extra tokens returned by 'the jobs', draining"));
+	free(err);
+	assert_int_equal(js_count(js), 3);
+	/* the idle audit names the suspects of the highest rank, then its fallback */
+	js_suspect(js, "a:64", 0);
+	js_suspect(js, "b:64", 0);
+	js_suspect(js, "a:64", 0);
+	steal(js);
+	err = capture(auditfn, js, "last:64", &rc);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(err, "jobserver: 1 tokens leaked by 'a:64', 'b:64', refilling"));
+	free(err);
+	steal(js);
+	err = capture(auditfn, js, "last:64", &rc);
+	assert_non_null(strstr(err, "jobserver: 1 tokens leaked by 'last:64', refilling"));
+	free(err);
+	/* what mlfs holds itself is not missing */
+	assert_int_equal(js_try_acquire(js), 1);
+	assert_int_equal(js_try_acquire(js), 1);
+	assert_int_equal(js_out(js), 0);
+	for (int i = 0; i < JS_RUNS; i++)
+		assert_int_equal(js_sample(js, 0), JS_EVEN);
+	assert_int_equal(js_count(js), 2);
+	assert_int_equal(js_release(js), 0);
+	assert_int_equal(js_release(js), 0);
+	js_suspect(js, "left:64", 1);  /* freed with the pool */
+	err = capture(freefn, js, NULL, &rc);
+	assert_string_equal(err, "");
+	free(err);
+}
+
+static void
+t_sample_pipe(void **state)
+{
+	sample(JS_PIPE);
+}
+
+static void
+t_sample_fifo(void **state)
+{
+	sample(JS_FIFO);
+}
+
 /* a forked child takes a token and is SIGKILLed: the pool is whole after audit */
 static void
 t_killed_child(void **state)
@@ -864,6 +983,8 @@ main(void)
 		cmocka_unit_test(t_join_bad),
 		cmocka_unit_test(t_audit_pipe),
 		cmocka_unit_test(t_audit_fifo),
+		cmocka_unit_test(t_sample_pipe),
+		cmocka_unit_test(t_sample_fifo),
 		cmocka_unit_test(t_killed_child),
 		cmocka_unit_test(t_thief_pipe),
 		cmocka_unit_test(t_thief_fifo),
