@@ -914,6 +914,9 @@ ccsummary(struct bctx *c)
 	if (ccwrap_stats(c->o->state, &now) < 0)
 		return;
 	unsigned long long h = now.hits - c->cc0.hits, m = now.misses - c->cc0.misses;
+	trace_ccache(&c->trace, h, m);
+	if (c->o->quiet)
+		return;
 	fprintf(stderr, "%s: ccache: %llu hit(s), %llu miss(es)", argv0, h, m);
 	if (h + m)
 		fprintf(stderr, ", %.0f%% hits", 100.0 * h / (h + m));
@@ -962,7 +965,7 @@ build_run(const struct buildopts *o, struct profiles *p, struct recipeset *rs, s
 	if (!c.s.signal && glue(&c) < 0)
 		failed++;
 	status_summary(&c.st);
-	if (o->ccache && !o->quiet)
+	if (o->ccache)
 		ccsummary(&c);
 	if (c.s.jfail)
 		error("the journal '%s' could not be written: the build stopped", c.j.path);

@@ -76,6 +76,7 @@ newbuild(struct report *r, json_t *o)
 	b = &r->b[r->n++];
 	memset(b, 0, sizeof(*b));
 	b->cpu = -1;
+	b->cchits = b->ccmisses = -1;
 	b->epoch = json_number_value(json_object_get(o, "t"));
 	b->jobs = json_integer_value(json_object_get(o, "jobs"));
 	b->eta0 = json_number_value(json_object_get(o, "eta"));
@@ -163,6 +164,9 @@ event(struct report *r, json_t *o)
 		addsample(&b->tokens, &b->ntokens, t, json_integer_value(json_object_get(o, "used")));
 	} else if (!strcmp(ev, "eta")) {
 		addsample(&b->etas, &b->netas, t, json_number_value(json_object_get(o, "left")));
+	} else if (!strcmp(ev, "ccache")) {
+		b->cchits = json_integer_value(json_object_get(o, "hits"));
+		b->ccmisses = json_integer_value(json_object_get(o, "misses"));
 	} else if (!strcmp(ev, "end")) {
 		b->ended = 1;
 		b->rc = json_integer_value(json_object_get(o, "rc"));
@@ -623,6 +627,14 @@ onebuild(struct buf *out, const struct report *r, const struct rbuild *b, size_t
 		bufputs(out, "unknown: binutils pass 1 was not built");
 	bufputs(out, "</dd>\n<dt>first estimate</dt><dd>");
 	fmtsecs(out, b->eta0);
+	if (b->cchits >= 0) {
+		long long all = b->cchits + b->ccmisses;
+		bufprintf(out, "</dd>\n<dt>ccache</dt><dd>%lld hit(s), %lld miss(es)", b->cchits,
+			b->ccmisses);
+		if (all > 0)
+			bufprintf(out, ": %.0f%% of the compiles came from the cache",
+				100.0 * b->cchits / all);
+	}
 	bufputs(out, "</dd>\n</dl>\n");
 	legend(out);
 	timeline(out, b);
@@ -716,6 +728,10 @@ buildjson(const struct report *r, const struct rbuild *b)
 	if (b->cpu >= 0)
 		json_object_set_new(o, "cpu", json_real(b->cpu));
 	json_object_set_new(o, "lower_bound", json_real(lowerbound(b)));
+	if (b->cchits >= 0) {
+		json_object_set_new(o, "ccache_hits", json_integer(b->cchits));
+		json_object_set_new(o, "ccache_misses", json_integer(b->ccmisses));
+	}
 	json_object_set_new(o, "eta_start", json_real(b->eta0));
 	json_object_set_new(o, "eta", samples(b->etas, b->netas));
 	json_object_set_new(o, "tokens", samples(b->tokens, b->ntokens));

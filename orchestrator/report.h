@@ -40,6 +40,7 @@ struct rbuild {
 	double end;       /* the end, or the last event of a build that was killed */
 	int ended, rc;
 	double cpu;       /* CPU seconds of every step; < 0 unknown */
+	long long cchits, ccmisses;  /* ccache in this build (--ccache); -1: not used */
 	double critpath;  /* the longest chain of dependent nodes, seconds */
 	struct rnode *nodes;  /* in the scheduler's order */
 	size_t n;

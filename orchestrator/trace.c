@@ -201,6 +201,15 @@ trace_node(struct trace *t, const char *node, int ev, const char *step, double s
 }
 
 void
+trace_ccache(struct trace *t, unsigned long long hits, unsigned long long misses)
+{
+	if (t->fd < 0 || !t->t0)
+		return;
+	emit(t, "ccache", json_pack("{s:f, s:I, s:I}", "t", since(t), "hits", (json_int_t)hits,
+		"misses", (json_int_t)misses));
+}
+
+void
 trace_end(struct trace *t, int rc)
 {
 	if (t->fd < 0 || !t->t0)

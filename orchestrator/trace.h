@@ -16,6 +16,7 @@ struct sched;
  *    "step":...,"secs":S}
  *   {"ev":"tokens","t":S,"used":K,"size":N}
  *   {"ev":"eta","t":S,"left":S}
+ *   {"ev":"ccache","t":S,"hits":H,"misses":M}   (--ccache: this build's compiles)
  *   {"ev":"end","t":S,"rc":RC,"cpu":S}
  * Every t but the build's is in seconds since the build record. The file
  * keeps the last TRACE_KEEP builds.
@@ -43,6 +44,8 @@ void trace_open(struct trace *t, const char *state);
 void trace_begin(struct trace *t, struct sched *s, uv_loop_t *loop, struct jobserver *js);
 /* a node event (a journal enum jevent); step and secs as journaled */
 void trace_node(struct trace *t, const char *node, int ev, const char *step, double secs);
+/* what ccache did in this build (--ccache): its hits and misses */
+void trace_ccache(struct trace *t, unsigned long long hits, unsigned long long misses);
 /* the build ended with exit status rc: the end record with the CPU time */
 void trace_end(struct trace *t, int rc);
 /* stop sampling (the timer is closed by the caller's uv_walk) and close */

@@ -38,7 +38,9 @@ test_expect_success 'after clean, the rebuild hits the cache for every compile' 
 	"$MLFS" --state="$TRASH/cc" build 2>cc2.err &&
 	grep_q "6 of 6 node(s) built" cc2.err &&
 	grep_q "ccache: [1-9][0-9]* hit(s), 0 miss(es), 100% hits" cc2.err &&
-	test "$(treehash root.plain)" = "$(treehash root)"
+	test "$(treehash root.plain)" = "$(treehash root)" &&
+	"$MLFS" --state="$TRASH/cc" report -o cc.html 2>/dev/null &&
+	grep_q "[1-9][0-9]* hit(s), 0 miss(es): 100% of the compiles came from the cache" cc.html
 '
 
 test_expect_success '--ccache changes no node key: a built state has nothing to do' '

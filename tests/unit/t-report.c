@@ -26,6 +26,7 @@ static const char trace[] =
 	"{\"ev\":\"start\",\"t\":9,\"node\":\"b:64\"}\n"
 	"{\"ev\":\"step\",\"t\":12,\"node\":\"b:64\",\"step\":\"build\",\"secs\":2}\n"
 	"{\"ev\":\"failed\",\"t\":13,\"node\":\"b:64\",\"step\":\"check\"}\n"
+	"{\"ev\":\"ccache\",\"t\":13.4,\"hits\":3,\"misses\":1}\n"
 	"{\"ev\":\"end\",\"t\":13.5,\"rc\":1,\"cpu\":30}\n";
 
 static void
@@ -85,6 +86,7 @@ test_html_and_json(void **state)
 	assert_non_null(strstr(b.s, "<tr><td>temp</td><td class=\"n\">1</td><td class=\"n\">0</td>"
 		"<td class=\"n\">4.0 s</td>"));
 	assert_non_null(strstr(b.s, "per step (the sum over nodes)"));
+	assert_non_null(strstr(b.s, "3 hit(s), 1 miss(es): 75% of the compiles came from the cache"));
 	f = fopen(path, "w");
 	report_json(&r, 0, f);
 	fclose(f);
@@ -92,7 +94,8 @@ test_html_and_json(void **state)
 		"assert d[\"lower_bound\"] == 15 and d[\"critical_path\"] == 13, d; "
 		"assert [n[\"status\"] for n in d[\"nodes\"]] == [\"merged\", \"failed\", \"interrupted\"]; "
 		"assert [n[\"stage\"] for n in d[\"nodes\"]] == [\"cross\", \"temp\", \"cross\"]; "
-		"assert d[\"stages\"][\"build\"] == 10, d[\"stages\"]' %s", path), 0);
+		"assert d[\"stages\"][\"build\"] == 10, d[\"stages\"]; "
+		"assert d[\"ccache_hits\"] == 3 and d[\"ccache_misses\"] == 1, d' %s", path), 0);
 	text = readfile(path, NULL);
 	assert_non_null(text);
 	free(text);
