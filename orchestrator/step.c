@@ -90,6 +90,24 @@ static const char chrootsetup[] =
 	"if [ -d \"$patches\" ]; then mount --bind \"$patches\" \"$lfs/run/mlfs/patches\"; fi\n"
 	"exec chroot \"$lfs\" \"$@\"\n";
 
+void
+step_chrootargs(const struct stepper *sp, struct strv *args)
+{
+	strvadd(args, "unshare");
+	strvadd(args, "--mount");
+	strvadd(args, "--propagation");
+	strvadd(args, "private");
+	strvadd(args, "--");
+	strvadd(args, "/bin/sh");
+	strvadd(args, "-c");
+	strvadd(args, chrootsetup);
+	strvadd(args, "mlfs-chroot");
+	strvadd(args, sp->lfs);
+	strvadd(args, sp->state);
+	strvadd(args, sp->recipes);
+	strvadd(args, sp->patches);
+}
+
 /* 1 when the steps of n run inside chroot $LFS */
 int
 step_chrooted(const struct stepper *sp, const struct node *n)
@@ -279,19 +297,7 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 	jb->step = xstrdup(step);
 	if (step_chrooted(sp, n)) {
 		step_insideenv(sp, env);
-		strvadd(&args, "unshare");
-		strvadd(&args, "--mount");
-		strvadd(&args, "--propagation");
-		strvadd(&args, "private");
-		strvadd(&args, "--");
-		strvadd(&args, "/bin/sh");
-		strvadd(&args, "-c");
-		strvadd(&args, chrootsetup);
-		strvadd(&args, "mlfs-chroot");
-		strvadd(&args, sp->lfs);
-		strvadd(&args, sp->state);
-		strvadd(&args, sp->recipes);
-		strvadd(&args, sp->patches);
+		step_chrootargs(sp, &args);
 		strvadd(&args, "/bin/bash");
 	} else if (step_inguest(sp, n, step)) {
 		dprintf(jb->logfd, "mlfs: step '%s' runs in a QEMU guest (%s)\n", step, n->abi->guest);
