@@ -294,7 +294,7 @@ identify(const struct icecc *ic, enum icecc_where where, struct toolchain *t)
 
 /* run argv in cwd with a fixed environment and its output to log, in a
    process group of its own that is killed after CREATE_S seconds; its exit
-   status, 128+signal, or -1 with a message */
+   status, 128+signal, or -1 after a warning */
 static int
 runlogged(char *const argv[], const char *cwd, const char *log)
 {
@@ -318,19 +318,23 @@ runlogged(char *const argv[], const char *cwd, const char *log)
 	posix_spawnattr_destroy(&at);
 	if (rc != 0) {
 		errno = rc;
-		return error("cannot run '%s':", argv[0]);
+		warn("cannot run '%s':", argv[0]);
+		return -1;
 	}
 	for (long waited = 0;; waited++) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			break;
-		if (r < 0 && errno != EINTR)
-			return error("wait for '%s':", argv[0]);
+		if (r < 0 && errno != EINTR) {
+			warn("wait for '%s':", argv[0]);
+			return -1;
+		}
 		if (waited >= CREATE_S * 10L) {
 			kill(-pid, SIGKILL);
 			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 				;
-			return error("'%s' took more than %d s and was killed", argv[0], CREATE_S);
+			warn("'%s' took more than %d s and was killed", argv[0], CREATE_S);
+			return -1;
 		}
 		nanosleep(&tick, NULL);
 	}
@@ -367,7 +371,7 @@ pack(struct icecc *ic, enum icecc_where where, const struct toolchain *t, const 
 
 	if (rmtree(dir) < 0 || mkdirs(dir, 0755) < 0) {
 		rc = -1;
-		goto out;
+		goto done;
 	}
 	if (where == ICECC_CHROOT) {
 		for (size_t i = 0; i < ic->chroot.n; i++)
@@ -385,16 +389,19 @@ pack(struct icecc *ic, enum icecc_where where, const struct toolchain *t, const 
 	strvadd(&argv, t->gxx);
 	rc = runlogged(argv.v, dir, log);
 	if (rc > 0)
-		rc = error("icecc-create-env failed with status %d", rc);
+		warn("icecc-create-env failed with status %d", rc);
 	else if (rc == 0 && !(made = findtarball(dir)))
-		rc = error("icecc-create-env made no tarball in '%s'", dir);
+		warn("icecc-create-env made no tarball in '%s'", dir);
 	else if (rc == 0 && rename(made, tar) < 0)
-		rc = error("cannot move '%s' to '%s':", made, tar);
-	if (rc < 0)
-		error("--icecc: cannot pack the toolchain of '%s' (icecc-create-env's output: '%s')",
-			t->shown, log);
-	rmtree(dir);
+		warn("cannot move '%s' to '%s':", made, tar);
+	else if (rc == 0)
+		goto out;
+	rc = -1;
+	warn("--icecc: cannot pack the toolchain of '%s' (icecc-create-env's output: '%s'): "
+		"compiles with it stay local", t->shown, log);
 out:
+	rmtree(dir);
+done:
 	strvfree(&argv);
 	free(rel);
 	free(dir);
