@@ -486,7 +486,7 @@ tarball(struct icecc *ic, enum icecc_where where)
 		return NULL;  /* said by icecc_init */
 	if (identify(ic, where, &t) < 0) {
 		if (firsttime(ic, t.shown))
-			warn("--icecc: no compiler '%s' yet: its stage compiles locally", t.shown);
+			warn("--icecc: no compiler '%s' yet: compiling locally until it is built", t.shown);
 		tcfree(&t);
 		return NULL;
 	}

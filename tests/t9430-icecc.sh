@@ -203,7 +203,7 @@ test_expect_success 'a cross compiler that does not exist yet, or that icecc-cre
 	inbuild "\"$MLFS\" --state=\"$TRASH/st-n\" build --icecc --lfs \"$TRASH/lfsn\" --abi 64 \
 		--recipes \"$TRASH/recipes-n\" --profiles \"$TOP/abi-profiles\" 2>\"$TRASH/n.err\"" &&
 	grep_q "1 of 1 node(s) built" n.err &&
-	grep_q "no compiler .$TRASH/lfsn/tools/bin/$TGT-gcc. yet: its stage compiles locally" n.err &&
+	grep_q "no compiler .$TRASH/lfsn/tools/bin/$TGT-gcc. yet: compiling locally until it is built" n.err &&
 	test "$(cat lfsn/usr/share/probe-cc)" = "$TGT-gcc -m64" &&
 	tools lfsg gcc &&
 	before=$(grep -c "END .* status=0 .* server=remote" ice/sched.log) &&

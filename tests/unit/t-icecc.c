@@ -66,7 +66,7 @@ test_cross(void **state)
 	icecc_env(&ic, &env, ICECC_CROSS, 0);
 	icecc_env(&ic, &env, ICECC_CROSS, 0);
 	err = unit_capture_end();
-	assert_contains(err, "tools/bin/x86_64-lfs-linux-gnu-gcc' yet: its stage compiles locally");
+	assert_contains(err, "tools/bin/x86_64-lfs-linux-gnu-gcc' yet: compiling locally until it is built");
 	assert_null(strstr(strstr(err, "yet") + 1, "yet"));
 	free(err);
 	assert_string_equal(env_get(&env, "CC"), "x86_64-lfs-linux-gnu-gcc -m64");
