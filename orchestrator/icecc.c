@@ -247,49 +247,43 @@ feedglob(struct hasher *h, const char *pattern)
 static int
 identify(const struct icecc *ic, enum icecc_where where, struct toolchain *t)
 {
+	int cross = where == ICECC_CROSS, rc;
+	char *files[3], *cc1[2] = {NULL, NULL}, hex[HASH_HEXMAX];  /* paths of this machine */
 	struct hasher *h = hashnew(HASH_SHA256);
-	char hex[HASH_HEXMAX], *p, *gcc = NULL, *gxx = NULL, *as = NULL;
-	const char *kind = where == ICECC_CROSS ? "cross" : "chroot";
 
 	memset(t, 0, sizeof(*t));
-	hashstr(h, kind);
-	hashstr(h, ic->lfs);
-	if (where == ICECC_CROSS) {
-		t->gcc = gcc = xasprintf("%s/tools/bin/%s-gcc", ic->lfs, ic->tgt);
-		t->gxx = gxx = xasprintf("%s/tools/bin/%s-g++", ic->lfs, ic->tgt);
-		t->shown = xstrdup(gcc);
-		as = xasprintf("%s/tools/bin/%s-as", ic->lfs, ic->tgt);
-		feedfile(h, gcc);
-		feedfile(h, gxx);
-		feedfile(h, as);
-		p = xasprintf("%s/tools/libexec/gcc/%s/*/cc1*", ic->lfs, ic->tgt);
-		feedglob(h, p);
-		free(p);
-		gcc = gxx = NULL;
+	if (cross) {
+		t->gcc = xasprintf("%s/tools/bin/%s-gcc", ic->lfs, ic->tgt);
+		t->gxx = xasprintf("%s/tools/bin/%s-g++", ic->lfs, ic->tgt);
+		t->shown = xstrdup(t->gcc);
+		files[0] = access(t->gcc, X_OK) == 0 ? xstrdup(t->gcc) : NULL;
+		files[1] = xstrdup(t->gxx);
+		files[2] = xasprintf("%s/tools/bin/%s-as", ic->lfs, ic->tgt);
+		cc1[0] = xasprintf("%s/tools/libexec/gcc/%s/*/cc1*", ic->lfs, ic->tgt);
 	} else {
 		t->gcc = xstrdup("/usr/bin/gcc");
 		t->gxx = xstrdup("/usr/bin/g++");
-		t->shown = xasprintf("%s/usr/bin/gcc", ic->lfs);
-		gcc = rooted(ic->lfs, t->gcc);
-		gxx = rooted(ic->lfs, t->gxx);
-		as = rooted(ic->lfs, "/usr/bin/as");
-		feedfile(h, gcc);
-		feedfile(h, gxx);
-		feedfile(h, as);
-		const char *dirs[] = {"usr/libexec/gcc", "usr/lib/gcc"};
-		for (int i = 0; i < 2; i++) {
-			p = xasprintf("%s/%s/*/*/cc1*", ic->lfs, dirs[i]);
-			feedglob(h, p);
-			free(p);
-		}
+		t->shown = xasprintf("%s%s", ic->lfs, t->gcc);
+		files[0] = rooted(ic->lfs, t->gcc);
+		files[1] = rooted(ic->lfs, t->gxx);
+		files[2] = rooted(ic->lfs, "/usr/bin/as");
+		cc1[0] = xasprintf("%s/usr/libexec/gcc/*/*/cc1*", ic->lfs);
+		cc1[1] = xasprintf("%s/usr/lib/gcc/*/*/cc1*", ic->lfs);  /* where Debian has it */
 	}
+	hashstr(h, cross ? "cross" : "chroot");
+	hashstr(h, ic->lfs);
+	for (int i = 0; i < 3; i++)
+		feedfile(h, files[i]);
+	for (int i = 0; i < 2 && cc1[i]; i++)
+		feedglob(h, cc1[i]);
 	hashend(h, hex);
-	snprintf(t->key, sizeof(t->key), "%s-%.16s", kind, hex);
-	int rc = where == ICECC_CROSS ? access(t->shown, X_OK) : gcc ? 0 : -1;
-	free(gcc);
-	free(gxx);
-	free(as);
-	return rc < 0 ? -1 : 0;
+	snprintf(t->key, sizeof(t->key), "%s-%.16s", cross ? "cross" : "chroot", hex);
+	rc = files[0] ? 0 : -1;
+	for (int i = 0; i < 3; i++)
+		free(files[i]);
+	free(cc1[0]);
+	free(cc1[1]);
+	return rc;
 }
 
 /* run argv in cwd with a fixed environment and its output to log, in a
