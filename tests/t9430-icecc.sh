@@ -232,20 +232,26 @@ test_expect_success 'the chroot stages compile remotely with a tarball packed in
 	grep_q "^/run/mlfs/state/icecc/bin/icecc gcc -m32 -O2 -fPIC -c" c.logs &&
 	echo "chroot stage: $(remotejobs "$key") compile jobs done remotely" >remote-c.count &&
 	test "$(remotejobs "$key")" -ge 3 &&
-	mkdir c.ice && for d in lib lib32 libx32; do cp "lfsc/usr/$d/libdemo.so.1" "c.ice/$d.so"; done
+	mkdir c.ice && for d in lib lib32 libx32; do
+		cp "lfsc/usr/$d/libdemo.so.1" "c.ice/$d.so" && cp "lfsc/usr/$d/libdemo.a" "c.ice/$d.a" || exit 1
+	done
 '
 [ -f remote-c.count ] && echo "# $(cat remote-c.count)"
 
-test_expect_success 'the chroot build equals a local one; the tarball is packed once' '
+test_expect_success 'the chroot build equals a local one; an unchanged toolchain is not packed again' '
 	"$MLFS" --state="$TRASH/st-c" clean libdemo 2>/dev/null &&
 	"$MLFS" --state="$TRASH/st-c" build --no-icecc 2>c2.err &&
 	grep_q "3 of 3 node(s) built" c2.err &&
-	for d in lib lib32 libx32; do cmp "c.ice/$d.so" "lfsc/usr/$d/libdemo.so.1" || exit 1; done &&
+	for d in lib lib32 libx32; do
+		cmp "c.ice/$d.so" "lfsc/usr/$d/libdemo.so.1" && cmp "c.ice/$d.a" "lfsc/usr/$d/libdemo.a" || exit 1
+	done &&
+	key=$(cd st-c/icecc/env && ls chroot-*.tar.gz | sed "s/\.tar\.gz$//") && n=$(remotejobs "$key") &&
 	"$MLFS" --state="$TRASH/st-c" clean libdemo 2>/dev/null &&
 	inbuild "\"$MLFS\" --state=\"$TRASH/st-c\" build --icecc 2>\"$TRASH/c3.err\"" &&
 	grep_q "3 of 3 node(s) built" c3.err &&
 	! grep -q "packed the toolchain" st-c/logs/libdemo/*.log &&
-	test "$(ls st-c/icecc/env | wc -l)" -eq 1
+	test "$(ls st-c/icecc/env | wc -l)" -eq 1 &&
+	test "$(remotejobs "$key")" -ge $((n + 3))
 '
 
 test_expect_success 'an unreachable daemon: a clear message, local compiles, no hang' '
