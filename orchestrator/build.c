@@ -76,6 +76,7 @@ struct bctx {
 	struct bincache bc;        /* the binary cache; bc.dir NULL: none */
 	struct ccstats cc0;        /* ccache's counters at the start */
 	int icecc;                 /* --icecc and the local daemon answers */
+	struct icecc ice;          /* the toolchain tarballs (when icecc) */
 	struct workq unpackq;      /* unpacks, off the loop, -j at once */
 	struct workq mergeq;       /* merges and the glue, off the loop, one at a time */
 	struct workq trashq;       /* trees of merged nodes on their way out */
@@ -222,6 +223,15 @@ restore(struct bctx *c, struct node *n)
 	return r == 1;
 }
 
+/* where n's compiles run, for icecc */
+static enum icecc_where
+icewhere(const struct bctx *c, const struct node *n)
+{
+	if (!c->o->lfs)
+		return ICECC_HOST;
+	return step_chrooted(&c->sp, n) ? ICECC_CHROOT : ICECC_CROSS;
+}
+
 /* in a worker: a fresh source tree and staging dir (or, resuming, a fresh
    staging dir only); messages go to the node's log */
 static void
@@ -243,6 +253,10 @@ unpack_run(struct work *w)
 	    mkdirs(src, 0755) < 0 || mkdirs(stage, 0755) < 0 ||
 	    unpack_node(o, &nw->c->fetched, nw->n, src) < 0)
 		nw->rc = -1;
+	/* a toolchain tarball is made here, off the loop; one that cannot be
+	   made leaves the node's compiles local */
+	if (nw->rc == 0 && nw->c->icecc && !nw->n->r->nodistribute)
+		icecc_prepare(&nw->c->ice, icewhere(nw->c, nw->n), f);
 	msgto(NULL);
 	if (f)
 		fclose(f);
@@ -328,7 +342,7 @@ stepenv(struct bctx *c, struct node *n, const char *step, struct strv *env)
 	if (c->o->ccache)
 		ccwrap_env(env, c->o->state, step_chrooted(&c->sp, n));
 	if (c->icecc && !n->r->nodistribute)
-		icecc_env(env, c->o->ccache);
+		icecc_env(&c->ice, env, icewhere(c, n), c->o->ccache);
 	strvfree(&sources);
 	free(src);
 	free(stage);
@@ -827,11 +841,8 @@ setup(struct bctx *c)
 	if (c->js && !c->o->quiet)
 		fprintf(stderr, "%s: joining the jobserver of the calling make (%d slots)\n", argv0,
 			js_size(c->js));
-	/* host mode only: the LFS stages' toolchains exist on this machine alone */
-	if (c->o->icecc && !c->o->lfs)
+	if (c->o->icecc)
 		c->icecc = icecc_probe();
-	else if (c->o->icecc)
-		warn("--icecc: an LFS build compiles locally (its toolchains exist here alone)");
 	if (!c->js)
 		c->js = js_create(c->o->jobs + (c->icecc ? c->o->iceccslots : 0), c->o->jsmode == JSMODE_FIFO ? JS_FIFO : JS_PIPE, c->o->state);
 	if (!c->js)
@@ -852,6 +863,16 @@ setup(struct bctx *c)
 		.chrootro = c->o->contain != CONTAIN_OFF,
 		.shared = c->o->ccache ? (c->ccdir = xasprintf("%s/ccache/cache", c->o->state)) : NULL,
 	};
+	if (c->icecc) {
+		/* the LFS stages' toolchains exist here alone: icecc_init readies
+		   their tarballs, the chroot's made inside chroot $LFS */
+		const struct abi *pa = c->g->abis.n ? abi_get(c->prof, c->g->abis.v[0]) : NULL;
+		struct strv chroot = {0};
+		if (c->o->lfs)
+			step_chrootargs(&c->sp, NULL, &chroot);
+		icecc_init(&c->ice, c->o->state, c->o->lfs, pa ? pa->cross : NULL, &chroot);
+		strvfree(&chroot);
+	}
 	if (c->o->cache && bincache_open(&c->bc, c->o->cache, c->o->state) < 0)
 		return -1;
 	if (c->o->ccache && (ccwrap_setup(c->o->state, c->o->lfs != NULL) < 0 ||
@@ -903,6 +924,8 @@ teardown(struct bctx *c)
 	bincache_close(&c->bc);
 	free(c->prev);
 	free(c->ccdir);
+	if (c->icecc)
+		icecc_free(&c->ice);
 }
 
 /* what ccache did in this build */

@@ -1,8 +1,8 @@
 /*
  * ccache for every step (see ccwrap.h). The copy for chrooted steps is the
- * machine's ccache with the libraries ldd names and the machine's loader,
- * started through that loader with --library-path, so that nothing of the
- * machine's /lib is needed inside $LFS.
+ * machine's ccache with the libraries ldd names and the machine's loader
+ * (bundleexec, os.h), started through that loader with --library-path, so
+ * that nothing of the machine's /lib is needed inside $LFS.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,74 +14,6 @@
 #include "os.h"
 #include "util.h"
 
-/* the machine's ccache, or NULL */
-static char *
-findccache(void)
-{
-	const char *path = getenv("PATH");
-	char *dirs = xstrdup(path && *path ? path : "/usr/bin:/bin"), *save, *d;
-	char *found = NULL;
-
-	for (d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		char *p = pathjoin(d, "ccache");
-		if (access(p, X_OK) == 0)
-			found = abspath(p);
-		free(p);
-	}
-	free(dirs);
-	return found;
-}
-
-/* copy the file from to to with mode 0755; -1 with a message */
-static int
-copyexec(const char *from, const char *to)
-{
-	size_t len;
-	char *data = readfile(from, &len);
-	int rc;
-
-	if (!data)
-		return error("cannot read '%s':", from);
-	rc = writefile(to, data, len, 0755);
-	free(data);
-	return rc;
-}
-
-/* copy ccache, its libraries and the loader into host/; -1 with a message */
-static int
-bundle(const char *ccache, const char *host)
-{
-	char *cmd = xasprintf("ldd '%s'", ccache), line[4096];
-	FILE *f = popen(cmd, "r");
-	int rc = 0, loader = 0;
-
-	free(cmd);
-	if (!f)
-		return error("cannot run ldd on '%s':", ccache);
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
-		char *arrow = strstr(line, "=> "), *lib = arrow ? arrow + 3 : line;
-		lib += strspn(lib, " \t");
-		if (*lib != '/')
-			continue;
-		lib[strcspn(lib, " \t\n")] = '\0';
-		const char *base = strrchr(lib, '/') + 1;
-		char *to = arrow ? pathjoin(host, base) : pathjoin(host, "ld.so");
-		loader |= !arrow;
-		rc = copyexec(lib, to);
-		free(to);
-	}
-	if (pclose(f) != 0 && rc == 0)
-		rc = error("ldd '%s' failed", ccache);
-	if (rc == 0 && !loader)
-		rc = error("ldd names no loader for '%s'", ccache);
-	if (rc == 0) {
-		char *to = pathjoin(host, "ccache");
-		rc = copyexec(ccache, to);
-		free(to);
-	}
-	return rc;
-}
-
 /* the script chrooted steps run: the copy through its own loader */
 static const char runner[] =
 	"#!/bin/sh\n"
@@ -92,7 +24,7 @@ static const char runner[] =
 int
 ccwrap_setup(const char *state, int chroot)
 {
-	char *ccache = findccache(), *top = pathjoin(state, "ccache");
+	char *ccache = findexec("ccache"), *top = pathjoin(state, "ccache");
 	char *cache = pathjoin(top, "cache"), *host = pathjoin(top, "host");
 	char *bin = pathjoin(top, "bin"), *script = pathjoin(bin, "ccache");
 	int rc = 0;
@@ -105,7 +37,7 @@ ccwrap_setup(const char *state, int chroot)
 	else if (mkdirs(cache, 0755) < 0 || chmod(cache, 0777) < 0)
 		rc = error("cannot make the ccache dir '%s':", cache);
 	else if (chroot && (rmtree(host) < 0 || mkdirs(host, 0755) < 0 || mkdirs(bin, 0755) < 0 ||
-		bundle(ccache, host) < 0 || writefile(script, runner, strlen(runner), 0755) < 0))
+		bundleexec(ccache, host) < 0 || writefile(script, runner, strlen(runner), 0755) < 0))
 		rc = -1;
 	free(ccache);
 	free(top);

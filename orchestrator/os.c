@@ -351,3 +351,73 @@ linkabs(const char *link, const char *target)
 	free(j);
 	return a;
 }
+
+char *
+findexec(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *dirs = xstrdup(path && *path ? path : "/usr/bin:/bin"), *save, *d;
+	char *found = NULL;
+	struct stat st;
+
+	for (d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *p = pathjoin(d, name);
+		if (access(p, X_OK) == 0 && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			found = abspath(p);
+		free(p);
+	}
+	free(dirs);
+	return found;
+}
+
+/* copy the file from to to with mode 0755; -1 with a message */
+static int
+copyexec(const char *from, const char *to)
+{
+	size_t len;
+	char *data = readfile(from, &len);
+	int rc;
+
+	if (!data)
+		return error("cannot read '%s':", from);
+	rc = writefile(to, data, len, 0755);
+	free(data);
+	return rc;
+}
+
+int
+bundleexec(const char *prog, const char *dir)
+{
+	char *cmd, line[4096];
+	FILE *f;
+	int rc = 0, loader = 0;
+
+	if (strchr(prog, '\''))
+		return error("cannot bundle '%s': a quote in its path", prog);
+	cmd = xasprintf("ldd '%s'", prog);
+	f = popen(cmd, "r");
+	free(cmd);
+	if (!f)
+		return error("cannot run ldd on '%s':", prog);
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		char *arrow = strstr(line, "=> "), *lib = arrow ? arrow + 3 : line;
+		lib += strspn(lib, " \t");
+		if (*lib != '/')
+			continue;
+		lib[strcspn(lib, " \t\n")] = '\0';
+		char *to = arrow ? pathjoin(dir, baseof(lib)) : pathjoin(dir, "ld.so");
+		loader |= !arrow;
+		rc = copyexec(lib, to);
+		free(to);
+	}
+	if (pclose(f) != 0 && rc == 0)
+		rc = error("ldd '%s' failed", prog);
+	if (rc == 0 && !loader)
+		rc = error("ldd names no loader for '%s'", prog);
+	if (rc == 0) {
+		char *to = pathjoin(dir, baseof(prog));
+		rc = copyexec(prog, to);
+		free(to);
+	}
+	return rc;
+}

@@ -36,6 +36,14 @@ int syncdir(const char *path);
    wait for it alone; returns its exit status, 128+signal, or -1 when it cannot start */
 int runwait(char *const argv[], const char *cwd);
 
+/* the first executable file named name in $PATH (/usr/bin:/bin when it is
+   unset), absolute; NULL when none; caller frees */
+char *findexec(const char *name);
+/* copy the program prog, the libraries ldd names for it and its loader (as
+   dir/ld.so) into dir, so that `dir/ld.so --library-path dir dir/NAME` runs
+   it where the machine's libraries are missing (inside chroot $LFS); -1 with
+   a message */
+int bundleexec(const char *prog, const char *dir);
 /* where the symbolic link at path link with this target points, as an
    absolute path (a relative target is taken from link's directory); caller frees */
 char *linkabs(const char *link, const char *target);

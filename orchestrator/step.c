@@ -117,6 +117,29 @@ static const char chrootsetup[] =
 	"if [ -d \"$patches\" ]; then mount --bind \"$patches\" \"$in/patches\"; ro \"$in/patches\"; fi\n"
 	"exec chroot \"$lfs\" \"$@\"\n";
 
+void
+step_chrootargs(const struct stepper *sp, const struct node *n, struct strv *args)
+{
+	strvadd(args, "unshare");
+	strvadd(args, "--mount");
+	strvadd(args, "--propagation");
+	strvadd(args, "private");
+	strvadd(args, "--");
+	strvadd(args, "/bin/sh");
+	strvadd(args, "-c");
+	strvadd(args, chrootsetup);
+	strvadd(args, "mlfs-chroot");
+	strvadd(args, sp->lfs);
+	strvadd(args, sp->state);
+	strvadd(args, sp->recipes);
+	strvadd(args, sp->patches);
+	/* a node's step is contained; mlfs's own command (no node) is not */
+	strvadd(args, n && sp->chrootro ? "ro" : "rw");
+	strvtake(args, n ? state_path(sp->state, "build", n->name, "") : xstrdup(""));
+	strvtake(args, n ? state_stagedir(sp->state, n->name) : xstrdup(""));
+	strvadd(args, sp->shared ? sp->shared : "");
+}
+
 /* 1 when the steps of n run inside chroot $LFS */
 int
 step_chrooted(const struct stepper *sp, const struct node *n)
@@ -306,23 +329,7 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 	jb->step = xstrdup(step);
 	if (step_chrooted(sp, n)) {
 		step_insideenv(sp, env);
-		strvadd(&args, "unshare");
-		strvadd(&args, "--mount");
-		strvadd(&args, "--propagation");
-		strvadd(&args, "private");
-		strvadd(&args, "--");
-		strvadd(&args, "/bin/sh");
-		strvadd(&args, "-c");
-		strvadd(&args, chrootsetup);
-		strvadd(&args, "mlfs-chroot");
-		strvadd(&args, sp->lfs);
-		strvadd(&args, sp->state);
-		strvadd(&args, sp->recipes);
-		strvadd(&args, sp->patches);
-		strvadd(&args, sp->chrootro ? "ro" : "rw");
-		strvtake(&args, state_path(sp->state, "build", n->name, ""));
-		strvtake(&args, state_stagedir(sp->state, n->name));
-		strvadd(&args, sp->shared ? sp->shared : "");
+		step_chrootargs(sp, n, &args);
 		strvadd(&args, "/bin/bash");
 	} else if (step_inguest(sp, n, step)) {
 		dprintf(jb->logfd, "mlfs: step '%s' runs in a QEMU guest (%s)\n", step, n->abi->guest);

@@ -36,6 +36,11 @@ struct stepper {
 
 /* 1 when the steps of n run inside chroot $LFS */
 int step_chrooted(const struct stepper *sp, const struct node *n);
+/* append to args the command that runs what follows in args inside chroot
+   $LFS with the mounts a chrooted step has (the state dir as /run/mlfs/state):
+   for node n's step, read-only but for its trees when sp->chrootro says so;
+   n NULL (mlfs's own command, e.g. packing the chroot's compiler): writable */
+void step_chrootargs(const struct stepper *sp, const struct node *n, struct strv *args);
 /* 1 when step of n runs in a QEMU guest: n's ABI runs only there, and the
    step is a check step or n's recipe needs_run (not inside chroot $LFS) */
 int step_inguest(const struct stepper *sp, const struct node *n, const char *step);

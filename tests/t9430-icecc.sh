@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016,SC2034
-# mlfs-test-timeout: 600
+# mlfs-test-timeout: 900
 test_description='--icecc: an icecream scheduler and two daemons in network namespaces of their own; compiles run remotely, the root equals a local build'
 . "$(dirname "$0")/lib.sh"
 
@@ -150,6 +150,108 @@ test_expect_success 'a recipe with "distribute": false compiles locally' '
 	grep_q "1 of 1 node(s) built" nodist.err &&
 	test "$(grep -c "END .* status=0 .* server=remote" ice/sched.log)" -eq "$before" &&
 	mv root root.nodist
+'
+
+# The stages of an LFS build. The cross compiler is the machine's gcc under
+# the cross name in $LFS/tools/bin (the Chapter 5 one is built by the book);
+# the chroot is t7000's Debian tree with its multilib compilers.
+TGT=$(jq -r .cross "$TOP/abi-profiles/64.json")
+BASE=${MLFS_CHROOT_DIR:-/var/tmp/mlfs-chroot}
+# remotejobs KEY: compile jobs with the toolchain tarball KEY that ended well
+# on a remote daemon
+remotejobs() {
+	awk -v k="versions=[$1(" '$4 == "NEW" && index($0, k) { id[$5] = 1 }
+		$4 == "END" && ($5 in id) && / status=0 / && / server=remote/ { n++ }
+		END { print n + 0 }' "$TRASH/ice/sched.log"
+}
+# tools DIR PROGRAM...: DIR/tools/bin/$TGT-PROGRAM for each, the machine's PROGRAM
+tools() {
+	local d=$1
+	shift
+	mkdir -p "$d/tools/bin" && for p in "$@"; do ln -s "$(command -v "$p")" "$d/tools/bin/$TGT-$p"; done
+}
+mkdir recipes-x && cp -R recipes/include recipes/libdemo recipes-x/ &&
+	jq ". + {stage: \"cross\"}" recipes/libdemo/recipe.json >recipes-x/libdemo/recipe.json
+
+test_expect_success 'the cross stage of an LFS build compiles remotely with a tarball of $LFS/tools/bin/$LFS_TGT-gcc' '
+	tools lfsx-local gcc g++ && tools lfsx gcc g++ &&
+	"$MLFS" --state="$TRASH/st-xlocal" build --lfs "$TRASH/lfsx-local" --abi 32,64,x32 \
+		--recipes "$TRASH/recipes-x" --profiles "$TOP/abi-profiles" 2>xlocal.err &&
+	inbuild "\"$MLFS\" --state=\"$TRASH/st-x\" build --icecc --icecc-slots 4 --lfs \"$TRASH/lfsx\" \
+		--abi 32,64,x32 --recipes \"$TRASH/recipes-x\" --profiles \"$TOP/abi-profiles\" \
+		2>\"$TRASH/x.err\"" &&
+	grep_q "3 of 3 node(s) built" x.err &&
+	! grep -q "warning" x.err &&
+	ls st-x/icecc/env >tarballs && test "$(wc -l <tarballs)" -eq 1 &&
+	key=$(sed -n "s/^\(cross-[0-9a-f]*\)\.tar\.gz$/\1/p" tarballs) && test -n "$key" &&
+	cat st-x/logs/libdemo/*.log >x.logs &&
+	grep_q "packed the toolchain of .$TRASH/lfsx/tools/bin/$TGT-gcc. into" x.logs &&
+	grep_q "^icecc $TGT-gcc -mx32 -O2 -fPIC -c" x.logs &&
+	grep -q "installed x86_64/$key " ice/remote1.log ice/remote2.log &&
+	echo "cross stage: $(remotejobs "$key") compile jobs done remotely" >remote-x.count &&
+	test "$(remotejobs "$key")" -ge 3 &&
+	test "$(treehash lfsx-local/usr)" = "$(treehash lfsx/usr)"
+'
+[ -f remote-x.count ] && echo "# $(cat remote-x.count)"
+
+test_expect_success 'a cross compiler that does not exist yet, or that icecc-create-env cannot pack: a warning, local compiles' '
+	mkdir -p recipes-n/probe &&
+	printf "{\"name\": \"probe\", \"version\": \"1\", \"stage\": \"cross\"}\n" >recipes-n/probe/recipe.json &&
+	printf "install() { mkdir -p \"\$DESTDIR/usr/share\"; echo \"\$CC\" >\"\$DESTDIR/usr/share/probe-cc\"; }\n" \
+		>recipes-n/probe/build.sh &&
+	mkdir lfsn &&
+	inbuild "\"$MLFS\" --state=\"$TRASH/st-n\" build --icecc --lfs \"$TRASH/lfsn\" --abi 64 \
+		--recipes \"$TRASH/recipes-n\" --profiles \"$TOP/abi-profiles\" 2>\"$TRASH/n.err\"" &&
+	grep_q "1 of 1 node(s) built" n.err &&
+	grep_q "no compiler .$TRASH/lfsn/tools/bin/$TGT-gcc. yet: compiling locally until it is built" n.err &&
+	test "$(cat lfsn/usr/share/probe-cc)" = "$TGT-gcc -m64" &&
+	tools lfsg gcc &&
+	before=$(grep -c "END .* status=0 .* server=remote" ice/sched.log) &&
+	inbuild "\"$MLFS\" --state=\"$TRASH/st-g\" build --icecc --lfs \"$TRASH/lfsg\" --abi 32,64 \
+		--recipes \"$TRASH/recipes-x\" --profiles \"$TOP/abi-profiles\" 2>\"$TRASH/g.err\"" &&
+	grep_q "2 of 2 node(s) built" g.err &&
+	grep_q "icecc-create-env cannot pack .$TRASH/lfsg/tools/bin/$TGT-gcc. (its output: .$TRASH/st-g/icecc/cross-[0-9a-f]*\.log.): compiles with it stay local" g.err &&
+	test "$(grep -c "icecc-create-env cannot pack" g.err)" -eq 1 &&
+	grep -q "g++.* is no executable" st-g/icecc/cross-*.log &&
+	test "$(grep -c "END .* status=0 .* server=remote" ice/sched.log)" -eq "$before"
+'
+
+# the chroot stages: a copy of t7000's Debian tree, whose /etc/ld.so.conf
+# gets a line that only a tarball packed inside the chroot holds
+test_expect_success 'the chroot stages compile remotely with a tarball packed inside chroot $LFS' '
+	"$TOP/tests/real/chroot.sh" "$BASE" && cp -a "$BASE" lfsc &&
+	echo "# mlfs t9430: packed inside the chroot" >>lfsc/etc/ld.so.conf &&
+	inbuild "\"$MLFS\" --state=\"$TRASH/st-c\" build --icecc --icecc-slots 4 --lfs \"$TRASH/lfsc\" \
+		--abi 32,64,x32 --recipes \"$TRASH/recipes\" --profiles \"$TOP/abi-profiles\" libdemo \
+		2>\"$TRASH/c.err\"" &&
+	grep_q "3 of 3 node(s) built" c.err &&
+	! grep -q "warning" c.err &&
+	key=$(cd st-c/icecc/env && ls chroot-*.tar.gz | sed "s/\.tar\.gz$//") && test -n "$key" &&
+	tar -xzOf "st-c/icecc/env/$key.tar.gz" etc/ld.so.conf | grep -q "packed inside the chroot" &&
+	cat st-c/logs/libdemo/*.log >c.logs &&
+	grep_q "^/run/mlfs/state/icecc/bin/icecc gcc -m32 -O2 -fPIC -c" c.logs &&
+	echo "chroot stage: $(remotejobs "$key") compile jobs done remotely" >remote-c.count &&
+	test "$(remotejobs "$key")" -ge 3 &&
+	mkdir c.ice && for d in lib lib32 libx32; do
+		cp "lfsc/usr/$d/libdemo.so.1" "c.ice/$d.so" && cp "lfsc/usr/$d/libdemo.a" "c.ice/$d.a" || exit 1
+	done
+'
+[ -f remote-c.count ] && echo "# $(cat remote-c.count)"
+
+test_expect_success 'the chroot build equals a local one; an unchanged toolchain is not packed again' '
+	"$MLFS" --state="$TRASH/st-c" clean libdemo 2>/dev/null &&
+	"$MLFS" --state="$TRASH/st-c" build --no-icecc 2>c2.err &&
+	grep_q "3 of 3 node(s) built" c2.err &&
+	for d in lib lib32 libx32; do
+		cmp "c.ice/$d.so" "lfsc/usr/$d/libdemo.so.1" && cmp "c.ice/$d.a" "lfsc/usr/$d/libdemo.a" || exit 1
+	done &&
+	key=$(cd st-c/icecc/env && ls chroot-*.tar.gz | sed "s/\.tar\.gz$//") && n=$(remotejobs "$key") &&
+	"$MLFS" --state="$TRASH/st-c" clean libdemo 2>/dev/null &&
+	inbuild "\"$MLFS\" --state=\"$TRASH/st-c\" build --icecc 2>\"$TRASH/c3.err\"" &&
+	grep_q "3 of 3 node(s) built" c3.err &&
+	! grep -q "packed the toolchain" st-c/logs/libdemo/*.log &&
+	test "$(ls st-c/icecc/env | wc -l)" -eq 1 &&
+	test "$(remotejobs "$key")" -ge $((n + 3))
 '
 
 test_expect_success 'an unreachable daemon: a clear message, local compiles, no hang' '
