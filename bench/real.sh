@@ -39,13 +39,17 @@
 #    under 1% of its children's CPU);
 #  - each node's time per step in both runs and the mean jobserver slots in
 #    use (from STATE/trace.jsonl via `mlfs report --json`), to see where the
-#    time goes.
+#    time goes: N / the slots in use in (b) is the most that filling (b)'s
+#    idle slots can gain if every held slot is a busy one; the CPU per held
+#    slot-second compares what the two runs got from a machine shared with
+#    other work (equal on an idle machine).
 # A PASS or MISS line for each target. The figures are what was measured on a
 # machine that may be loaded: the load average is printed with them.
 #
 # Usage: bench/real.sh   (PKGS="zlib gmp" to choose the set; JOBS=N overrides
 #                         nproc; MLFS=path another binary; KEEP=1 keeps the work
 #                         dir; MLFS_BENCH_SOURCES=DIR another mirror dir)
+#        bench/real.sh --report DIR   prints the figures of a kept work dir again
 # Takes tens of minutes (two builds of 15 real nodes).
 set -euo pipefail
 export LC_ALL=C MLFS_GUEST=off
@@ -58,98 +62,9 @@ ABIS=32,64,x32
 read -r -a PKGS <<<"${PKGS:-zlib bzip2 xz gmp libffi}"
 SOURCES=${MLFS_BENCH_SOURCES:-/var/tmp/mlfs-bench-sources}
 
-if [ ! -x "$MLFS" ] && [ "$MLFS" = "$TOP/build/mlfs" ]; then
-	make -s -C "$TOP" build/mlfs >&2
-fi
-W=$(mktemp -d "${TMPDIR:-/var/tmp}/mlfs-bench-real.XXXXXX")
-chmod 755 "$W" # contained steps run as an unprivileged user
-if [ "${KEEP:-0}" = 1 ]; then
-	echo "real: work dir $W" >&2
-else
-	trap 'rm -rf "$W"' EXIT
-fi
-cd "$W"
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-nowns() { date +%s%N; }
-
-echo "real: sources of ${PKGS[*]} in $SOURCES" >&2
-mkdir -p "$SOURCES"
-"$TOP/tests/real/sources.sh" "$SOURCES" "${PKGS[@]}" >sources.log 2>&1 ||
-	{ tail -n 30 sources.log >&2; echo "real: the sources step failed" >&2; exit 1; }
-# shellcheck source=/dev/null
-. "$SOURCES/sources.env"
-read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}"
-COMMON=(--recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" --mirror "$MLFS_MIRROR"
-	"${srcargs[@]}" --no-check --no-cache --no-ccache -j "$N" -q)
-
-# the wrapper: runs its command; writes "WALL MLFS_CPU CHILDREN_CPU" (seconds)
-# to $CPUFILE; mlfs's own CPU is read from /proc while it is a zombie
-cat >wrap.py <<'PY'
-import os, sys, time
-out, argv = sys.argv[1], sys.argv[2:]
-t0 = time.monotonic()
-pid = os.fork()
-if pid == 0:
-    try:
-        os.execv(argv[0], argv)
-    finally:
-        os._exit(127)
-os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-wall = time.monotonic() - t0
-with open(f"/proc/{pid}/stat") as f:
-    stat = f.read()
-fields = stat[stat.rindex(")") + 2:].split()
-hz = os.sysconf("SC_CLK_TCK")
-own = (int(fields[11]) + int(fields[12])) / hz   # utime, stime: fields 14, 15
-_, status, ru = os.wait4(pid, 0)
-total = ru.ru_utime + ru.ru_stime                # mlfs and every child it reaped
-with open(out, "w") as f:
-    f.write(f"{wall:.3f} {own:.3f} {max(total - own, 0):.3f}\n")
-sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1)
-PY
-# measured FILE CMD...: run CMD under the wrapper; fail with its log's tail
-measured() {
-	local out=$1
-	shift
-	python3 "$W/wrap.py" "$out" "$@" >>"$W/build.log" 2>&1 ||
-		{ tail -n 40 "$W/build.log" >&2; echo "real: failed: $*" >&2; exit 1; }
-}
-
-# the nodes to build, in plan (book) order, with their edges
-"$MLFS" --state "$W/st-par" plan "${PKGS[@]}" --abi "$ABIS" --root "$W/root-par" \
-	"${COMMON[@]}" --json >plan.json
-python3 -c '
-import json, sys
-for n in json.load(open(sys.argv[1]))["nodes"]:
-    if n["run"]:
-        print(n["name"])' plan.json >order
-echo "real: $(wc -l <order) nodes: $(tr '\n' ' ' <order)" >&2
-
-# --- a. mlfs -jN
-l0=$(loadavg)
-echo "real: a. mlfs build -j $N (load $l0)" >&2
-measured par.cpu "$MLFS" --state "$W/st-par" build "${PKGS[@]}" --abi "$ABIS" \
-	--root "$W/root-par" "${COMMON[@]}"
-l1=$(loadavg)
-
-# --- b. book order, one node at a time, make -jN inside
-echo "real: b. book order, one node at a time, -j $N (load $l1)" >&2
-mkdir ser
-s=$(nowns)
-i=0
-while read -r node; do
-	i=$((i + 1))
-	measured "ser/$i.cpu" "$MLFS" --state "$W/st-ser" build "$node" --abi "$ABIS" \
-		--root "$W/root-ser" "${COMMON[@]}"
-done <order
-e=$(nowns)
-echo "$(((e - s) / 1000000))" >ser.ms
-l2=$(loadavg)
-
-"$MLFS" --state "$W/st-par" report --all --json >par.report
-"$MLFS" --state "$W/st-ser" report --all --json >ser.report
-
-python3 - "$N" "$l0" "$l1" "$l2" <<'PY'
+# figures: the table, from the work dir (the current directory)
+figures() {
+	python3 - "$(cat jobs.n)" "$(sed -n 1p load.txt)" "$(sed -n 2p load.txt)" "$(sed -n 3p load.txt)" <<'PY'
 import json, sys, glob
 n = int(sys.argv[1])
 load = sys.argv[2:5]
@@ -223,6 +138,8 @@ print(f"{'mlfs CPU / children CPU':44} {100 * pown / pkids:11.2f}% {100 * sown /
 r1, r2 = swall / pwall, sspan / pspan
 print(f"{'speedup b / a, whole commands':44} {r1:12.2f}")
 print(f"{'speedup b / a, inside the builds':44} {r2:12.2f}")
+print(f"{'CPU per held slot-second (outside load)':44} {pkids / (pspan * pslots):12.2f} {skids / (sspan * sslots):12.2f}")
+print(f"{'most that filling idle slots of b gains':44} {n / sslots:12.2f}   (N / slots in use in b)")
 print()
 print(f"{'critical path (serial node times, s)':44} {crit:12.1f}   {' > '.join(reversed(path))}")
 print(f"{'CPU of the steps of a / N (s)':44} {pkids / n:12.1f}")
@@ -241,6 +158,8 @@ for k in order:
 tot = {s: sum(ssteps[k].get(s, 0) for k in order) for s in names}
 print(f"{'total':12} {sum(snode.values()):7.1f} " + " ".join(f"{tot[s]:9.1f}" for s in names)
       + f" {sum(pnode.values()):7.1f}")
+cfg = tot.get("configure", 0.0)
+print(f"configure steps (one process, one slot): {cfg:.1f} s, {100 * cfg / sum(snode.values()):.0f}% of b's node time")
 print()
 ratio = min(r1, r2)
 print(f"{'PASS' if ratio >= 1.3 else 'MISS'}: mlfs -j{n} is {ratio:.2f}x faster than book order, one node at a time"
@@ -248,3 +167,105 @@ print(f"{'PASS' if ratio >= 1.3 else 'MISS'}: mlfs -j{n} is {ratio:.2f}x faster 
 share = 100 * pown / pkids
 print(f"{'PASS' if share < 1 else 'MISS'}: mlfs's own CPU is {share:.2f}% of the build's (target < 1%)")
 PY
+}
+
+if [ "${1:-}" = --report ]; then
+	cd "${2:?usage: bench/real.sh --report DIR}"
+	figures
+	exit
+fi
+if [ ! -x "$MLFS" ] && [ "$MLFS" = "$TOP/build/mlfs" ]; then
+	make -s -C "$TOP" build/mlfs >&2
+fi
+W=$(mktemp -d "${TMPDIR:-/var/tmp}/mlfs-bench-real.XXXXXX")
+chmod 755 "$W" # contained steps run as an unprivileged user
+if [ "${KEEP:-0}" = 1 ]; then
+	echo "real: work dir $W" >&2
+else
+	trap 'rm -rf "$W"' EXIT
+fi
+cd "$W"
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+nowns() { date +%s%N; }
+
+echo "real: sources of ${PKGS[*]} in $SOURCES" >&2
+mkdir -p "$SOURCES"
+"$TOP/tests/real/sources.sh" "$SOURCES" "${PKGS[@]}" >sources.log 2>&1 ||
+	{ tail -n 30 sources.log >&2; echo "real: the sources step failed" >&2; exit 1; }
+# shellcheck source=/dev/null
+. "$SOURCES/sources.env"
+read -r -a srcargs <<<"${MLFS_SOURCE_ARGS:-}"
+COMMON=(--recipes "$TOP/recipes" --profiles "$TOP/abi-profiles" --mirror "$MLFS_MIRROR"
+	"${srcargs[@]}" --no-check --no-cache --no-ccache -j "$N" -q)
+
+# the wrapper: runs its command; writes "WALL MLFS_CPU CHILDREN_CPU" (seconds)
+# to $CPUFILE; mlfs's own CPU is read from /proc while it is a zombie
+cat >wrap.py <<'PY'
+import os, sys, time
+out, argv = sys.argv[1], sys.argv[2:]
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+wall = time.monotonic() - t0
+with open(f"/proc/{pid}/stat") as f:
+    stat = f.read()
+fields = stat[stat.rindex(")") + 2:].split()
+hz = os.sysconf("SC_CLK_TCK")
+own = (int(fields[11]) + int(fields[12])) / hz   # utime, stime: fields 14, 15
+_, status, ru = os.wait4(pid, 0)
+total = ru.ru_utime + ru.ru_stime                # mlfs and every child it reaped
+with open(out, "w") as f:
+    f.write(f"{wall:.3f} {own:.3f} {max(total - own, 0):.3f}\n")
+sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1)
+PY
+# measured FILE CMD...: run CMD under the wrapper; fail with its log's tail
+measured() {
+	local out=$1
+	shift
+	python3 "$W/wrap.py" "$out" "$@" >>"$W/build.log" 2>&1 ||
+		{ tail -n 40 "$W/build.log" >&2; echo "real: failed: $*" >&2; exit 1; }
+}
+
+# the nodes to build, in plan (book) order, with their edges
+"$MLFS" --state "$W/st-par" plan "${PKGS[@]}" --abi "$ABIS" --root "$W/root-par" \
+	"${COMMON[@]}" --json >plan.json
+python3 -c '
+import json, sys
+for n in json.load(open(sys.argv[1]))["nodes"]:
+    if n["run"]:
+        print(n["name"])' plan.json >order
+echo "real: $(wc -l <order) nodes: $(tr '\n' ' ' <order)" >&2
+
+# --- a. mlfs -jN
+l0=$(loadavg)
+echo "$N" >jobs.n
+echo "$l0" >load.txt
+echo "real: a. mlfs build -j $N (load $l0)" >&2
+measured par.cpu "$MLFS" --state "$W/st-par" build "${PKGS[@]}" --abi "$ABIS" \
+	--root "$W/root-par" "${COMMON[@]}"
+l1=$(loadavg)
+echo "$l1" >>load.txt
+
+# --- b. book order, one node at a time, make -jN inside
+echo "real: b. book order, one node at a time, -j $N (load $l1)" >&2
+mkdir ser
+s=$(nowns)
+i=0
+while read -r node; do
+	i=$((i + 1))
+	measured "ser/$i.cpu" "$MLFS" --state "$W/st-ser" build "$node" --abi "$ABIS" \
+		--root "$W/root-ser" "${COMMON[@]}"
+done <order
+e=$(nowns)
+echo "$(((e - s) / 1000000))" >ser.ms
+l2=$(loadavg)
+echo "$l2" >>load.txt
+
+"$MLFS" --state "$W/st-par" report --all --json >par.report
+"$MLFS" --state "$W/st-ser" report --all --json >ser.report
+figures
