@@ -221,7 +221,7 @@ _, status, ru = os.wait4(pid, 0)
 total = ru.ru_utime + ru.ru_stime                # mlfs and every child it reaped
 with open(out, "w") as f:
     f.write(f"{wall:.3f} {own:.3f} {max(total - own, 0):.3f}\n")
-sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1)
+sys.exit(os.waitstatus_to_exitcode(status))
 PY
 # measured FILE CMD...: run CMD under the wrapper; fail with its log's tail
 measured() {
