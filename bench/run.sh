@@ -18,9 +18,13 @@
 #     whole book for 3 ABIs is about 160 nodes); and of `mlfs plan` on the
 #     project's own recipes in LFS mode (loading, graph and keys of the real
 #     book: what a no-op build does before it reads the journal).
+# bench/real.sh measures 1 and 2 on real packages (zlib bzip2 xz gmp libffi
+# for 32, 64 and x32 from this machine's Debian sources, tens of minutes) and
+# mlfs's own CPU share of the build; REAL=1 runs it after the table.
 #
 # Usage: bench/run.sh            (MLFS=path to use another binary; KEEP=1 keeps
-#                                 the work dir; JOBS=N overrides nproc)
+#                                 the work dir; JOBS=N overrides nproc; REAL=1
+#                                 also runs bench/real.sh)
 # Uses build/mlfs (made when missing; run `make` first when it is stale), never
 # the sanitizer build.
 set -euo pipefail
@@ -236,3 +240,7 @@ print(f"{'mlfs plan, real book, %d nodes (ms)' % realnodes:36} {med(bookplan):8d
 print(f"{'no-op mlfs build, %d nodes (ms)' % booknodes:36} {med(booknoop):8d} {booknoop[0]:8d} {booknoop[-1]:8d} {200:8d}"
       f"   {'ok' if med(booknoop) <= 200 else 'OVER'}")
 PY
+if [ "${REAL:-0}" = 1 ]; then
+	echo
+	MLFS=$MLFS JOBS=$N "$TOP/bench/real.sh"
+fi

@@ -10,7 +10,7 @@ test_expect_success 'recipes pass shellcheck' '
 
 test_expect_success 'scripts and tests pass shellcheck' '
 	cd "$TOP" &&
-	shellcheck -e SC1091 scripts/*.sh tests/*.sh tests/real/*.sh .ci/run
+	shellcheck -e SC1091 scripts/*.sh bench/*.sh tests/*.sh tests/real/*.sh .ci/run
 '
 
 test_done
