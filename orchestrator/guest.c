@@ -210,28 +210,59 @@ mkinitrd(struct guest *g, const struct strv *mods, const char *path, char **why)
 	return rc;
 }
 
+/* qemu and the guest's files are there and g->id is their hash: 0, or -1 with
+   *why; mods gets the kernel modules the initramfs loads */
+static int
+identify(struct guest *g, struct strv *mods, char **why)
+{
+	char *kernel = pathjoin(g->dir, "vmlinuz");
+	int rc = -1;
+
+	g->qemu = inpath("qemu-system-x86_64");
+	if (getenv("MLFS_GUEST") && !strcmp(getenv("MLFS_GUEST"), "off"))
+		*why = xstrdup("guests are off (MLFS_GUEST=off)");
+	else if (!g->qemu)
+		*why = xstrdup("no qemu-system-x86_64 in PATH (package qemu-system-x86)");
+	else if (access(kernel, R_OK) < 0 || modules(g->dir, mods) < 0)
+		*why = xasprintf("no guest kernel in '%s' (scripts/guest.sh puts it there)", g->dir);
+	else if (guestid(g, mods) < 0)
+		*why = xasprintf("cannot read the guest's files in '%s'", g->dir);
+	else
+		rc = 0;
+	free(kernel);
+	return rc;
+}
+
+int
+guest_ident(char *id, char **why)
+{
+	struct guest g = {0};
+	struct strv mods = {0};
+	int rc;
+
+	*why = NULL;
+	*id = '\0';
+	g.dir = xstrdup(guest_dir());
+	rc = identify(&g, &mods, why);
+	if (rc == 0)
+		strcpy(id, g.id);
+	strvfree(&mods);
+	guest_close(&g);
+	return rc;
+}
+
 int
 guest_open(struct guest *g, const char *state, char **why)
 {
 	struct strv mods = {0};
-	char *gdir = NULL, *kernel;
+	char *gdir = NULL;
 	int rc = -1;
 
 	memset(g, 0, sizeof(*g));
 	*why = NULL;
 	g->dir = xstrdup(guest_dir());
 	g->state = xstrdup(state);
-	g->qemu = inpath("qemu-system-x86_64");
-	kernel = pathjoin(g->dir, "vmlinuz");
-	if (getenv("MLFS_GUEST") && !strcmp(getenv("MLFS_GUEST"), "off"))
-		*why = xstrdup("guests are off (MLFS_GUEST=off)");
-	else if (!g->qemu)
-		*why = xstrdup("no qemu-system-x86_64 in PATH (package qemu-system-x86)");
-	else if (access(kernel, R_OK) < 0 || modules(g->dir, &mods) < 0)
-		*why = xasprintf("no guest kernel in '%s' (scripts/guest.sh puts it there)", g->dir);
-	else if (guestid(g, &mods) < 0)
-		*why = xasprintf("cannot read the guest's files in '%s'", g->dir);
-	else {
+	if (identify(g, &mods, why) == 0) {
 		gdir = pathjoin(state, "guest");
 		g->initrd = xasprintf("%s/initramfs-%.16s.cpio.gz", gdir, g->id);
 		if (mkdirs(gdir, 0755) < 0)
@@ -239,7 +270,6 @@ guest_open(struct guest *g, const char *state, char **why)
 		else if (exists(g->initrd) || mkinitrd(g, &mods, g->initrd, why) == 0)
 			rc = 0;
 	}
-	free(kernel);
 	free(gdir);
 	strvfree(&mods);
 	if (rc < 0) {

@@ -39,6 +39,9 @@ const char *guest_dir(void);
    when it is not there yet; 0, or -1 with *why set (owned) and no message
    (also when $MLFS_GUEST is "off") */
 int guest_open(struct guest *g, const char *state, char **why);
+/* the id guest_open would give (into id, HASH_HEXMAX bytes), without making
+   the initramfs; 0, or -1 with *why set (owned) */
+int guest_ident(char *id, char **why);
 /* the accelerator: "kvm" when /dev/kvm opens and a guest boots with it within
    a short time, else "tcg"; $MLFS_GUEST_ACCEL overrides; the answer is kept in
    state/guest/accel for this guest and this kernel; borrowed from g */

@@ -305,16 +305,9 @@ preflight(const struct profiles *p, const struct strv *abis, const char *cc,
 static void
 guestid(char *id)
 {
-	struct guest g;
-	char *why = NULL, *tmp = xstrdup("/tmp/mlfs-guestid.XXXXXX");
+	char *why = NULL;
 
-	*id = '\0';
-	if (mkdtemp(tmp) && guest_open(&g, tmp, &why) == 0) {
-		strcpy(id, g.id);
-		guest_close(&g);
-	}
-	rmtree(tmp);
-	free(tmp);
+	guest_ident(id, &why);
 	free(why);
 }
 

@@ -185,6 +185,26 @@ t_env(void **state)
 	strvfree(&env);
 }
 
+/* guest_ident gives guest_open's id and makes no initramfs (preflight keys
+   its kept answers with it at every build) */
+static void
+t_ident(void **state)
+{
+	char id[HASH_HEXMAX], *why = NULL;
+
+	if (skipwhy)
+		skip();
+	assert_int_equal(guest_ident(id, &why), 0);
+	assert_null(why);
+	assert_string_equal(id, g.id);
+	setenv("MLFS_GUEST", "off", 1);
+	assert_int_equal(guest_ident(id, &why), -1);
+	unsetenv("MLFS_GUEST");
+	assert_non_null(strstr(why, "MLFS_GUEST=off"));
+	assert_string_equal(id, "");
+	free(why);
+}
+
 /* no qemu or no kernel: a reason, not a crash */
 static void
 t_missing(void **state)
@@ -210,6 +230,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_env),
 		cmocka_unit_test(t_missing),
+		cmocka_unit_test(t_ident),
 		cmocka_unit_test(t_x32_runs),
 		cmocka_unit_test(t_abis_and_readonly),
 		cmocka_unit_test(t_crash_and_timeout),
