@@ -15,6 +15,9 @@ MLFS=${MLFS:-$TOP/build/mlfs}
 [ -x "$MLFS" ] || make -C "$TOP" build/mlfs >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlfs-idle.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# the steps run contained, as an unprivileged user: the recipes must be
+# readable, and the step writes its figure into its staging dir
+chmod 755 "$work"
 mkdir -p "$work/r/sleeper"
 printf '{"name": "sleeper", "version": "1", "stage": "system"}\n' >"$work/r/sleeper/recipe.json"
 cat >"$work/r/sleeper/build.sh" <<-SH
@@ -25,13 +28,13 @@ cat >"$work/r/sleeper/build.sh" <<-SH
 	install() {
 		mkdir -p "\$DESTDIR/usr/share/sleeper"
 		# fields 14 and 15 of the parent (mlfs): utime and stime in clock ticks
-		cut -d' ' -f14,15 /proc/\$PPID/stat >"$work/cpu"
+		cut -d' ' -f14,15 /proc/\$PPID/stat >"\$DESTDIR/usr/share/sleeper/cpu"
 	}
 SH
 "$MLFS" --state="$work/st" build -q --recipes "$work/r" --profiles "$TOP/abi-profiles" \
 	--abi 64 --root "$work/root" -j "$jobs"
 hz=$(getconf CLK_TCK)
-read -r ut st <"$work/cpu"
+read -r ut st <"$work/root/usr/share/sleeper/cpu"
 awk -v u="$ut" -v s="$st" -v hz="$hz" -v secs="$secs" -v j="$jobs" 'BEGIN {
 	printf "one node sleeping %s s at -j%s: mlfs used %.2f s of CPU (user %.2f, system %.2f)\n",
 		secs, j, (u + s) / hz, u / hz, s / hz
