@@ -394,11 +394,14 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 }
 
 void
-graph_keys(struct graph *g, const struct profiles *p, const char *opts)
+graph_keys(struct graph *g, const struct profiles *p, const char *allopts)
 {
 	for (size_t i = 0; i < g->n; i++) {
 		struct node *n = g->nodes[i];
 		struct hasher *h = hashnew(HASH_SHA256);
+		/* inside chroot $LFS a step sees "/": the same node restores into
+		   another machine's $LFS (the cross and temp stages' tools name it) */
+		const char *opts = g->lfs && n->r->stage >= STAGE_CHROOT ? "lfs-chroot" : allopts;
 
 		hashstr(h, "node-v1");
 		hashstr(h, n->name);

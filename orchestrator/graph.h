@@ -47,6 +47,8 @@ struct graph {
 	                          (Chapters 5-7 and "lfs_only" recipes) */
 	int strip;             /* the system stage's nodes are stripped (--strip):
 	                          part of their keys */
+	int lfs;               /* an LFS build: the chroot and system stages see only
+	                          "/", so the path of $LFS is not part of their keys */
 };
 
 enum graph_flags {

@@ -168,6 +168,7 @@ plan_load(struct world *w, struct buildopts *o, int stats)
 	keyopts = build_keyopts(o);
 	t2 = nowns();
 	w->g.strip = o->strip;
+	w->g.lfs = o->lfs != NULL;
 	graph_keys(&w->g, &w->prof, keyopts);
 	free(keyopts);
 	if (stats)

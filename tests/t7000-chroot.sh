@@ -126,6 +126,32 @@ test_expect_success '--contain off: the same step writes where it likes (what th
 	rm -rf "$LFS/usr/local/share/escape" "$LFS/etc/escape-etc"
 '
 
+test_expect_success '--cache: the chroot stage'"'"'s nodes restore into a fresh $LFS as they were built' '
+	rm -rf r/escape r/fifoprobe &&
+	. "$MIRROR/sources.env" &&
+	srcargs=() &&
+	for o in ${MLFS_SOURCE_ARGS:-}; do
+		case $o in zlib=* | bzip2=*) srcargs+=(--source "$o") ;; esac
+	done &&
+	bc() { # STATE LFS: a build of the set into LFS with the binary cache
+		"$MLFS" --state="$TRASH/$1" build --lfs "$TRASH/$2" --abi 32,64,x32 -j 2 \
+			--recipes "$TRASH/r" --profiles "$TOP/abi-profiles" --mirror "$MLFS_MIRROR" \
+			"${srcargs[@]}" --cache "$TRASH/bc"
+	} &&
+	cp -a "$BASE" lfs-c && { bc st-c1 lfs-c 2>c1.err || { tail -n 20 c1.err; exit 1; }; } &&
+	! grep -q ": restored (" c1.err &&
+	mv lfs-c/usr built-usr && rm -rf lfs-c &&
+	cp -a "$BASE" lfs-c && { bc st-c2 lfs-c 2>c2.err || { tail -n 20 c2.err; exit 1; }; } &&
+	n=$(grep -c ": restored (" c2.err) &&
+	test "$n" -eq "$(grep -c ": merged (" c1.err)" &&
+	test "$n" -ge 9 &&
+	diff -r --no-dereference built-usr lfs-c/usr &&
+	cp -a "$BASE" lfs-elsewhere && { bc st-c3 lfs-elsewhere 2>c3.err || { tail -n 20 c3.err; exit 1; }; } &&
+	test "$(grep -c ": restored (" c3.err)" -eq "$n" &&
+	diff -r --no-dereference built-usr lfs-elsewhere/usr &&
+	rm -rf lfs-c lfs-elsewhere built-usr
+'
+
 test_expect_success 'nothing stays mounted' '
 	! grep -q " $LFS/" /proc/mounts
 '
