@@ -462,6 +462,16 @@ timeline(struct buf *out, const struct rbuild *b)
 	bufputs(out, "</svg>\n");
 }
 
+/* the end of a table row: seconds, then in SBU */
+static void
+timecells(struct buf *out, const struct report *r, double secs)
+{
+	fmtsecs(out, secs);
+	bufputs(out, "</td><td class=\"n\">");
+	fmtsbu(out, r, secs);
+	bufputs(out, "</td></tr>\n");
+}
+
 /* the book's stages (Chapter 5 cross, 6 temp, 7 chroot, 8 system): nodes
    that ran, from the first start to the last end, and the node time summed */
 static void
@@ -494,10 +504,7 @@ bookstagetable(struct buf *out, const struct report *r, const struct rbuild *b)
 			"<td class=\"n\">", book[i], cnt, merged);
 		fmtsecs(out, last - first);
 		bufputs(out, "</td><td class=\"n\">");
-		fmtsecs(out, sum);
-		bufputs(out, "</td><td class=\"n\">");
-		fmtsbu(out, r, sum);
-		bufputs(out, "</td></tr>\n");
+		timecells(out, r, sum);
 	}
 	bufputs(out, "</table>\n");
 }
@@ -520,10 +527,7 @@ steptable(struct buf *out, const struct report *r, const struct rbuild *b)
 		if (!cnt)
 			continue;
 		bufprintf(out, "<tr><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">", stepnames[i], cnt);
-		fmtsecs(out, sum);
-		bufputs(out, "</td><td class=\"n\">");
-		fmtsbu(out, r, sum);
-		bufputs(out, "</td></tr>\n");
+		timecells(out, r, sum);
 	}
 	bufputs(out, "</table>\n");
 }
