@@ -8,7 +8,10 @@
 
 # configure with the book's options and the caller's
 ul_configure() {
-	local libs=()
+	local libs=() owner=()
+	# a contained step runs unprivileged (host mode): install cannot chgrp
+	# wall and write to tty, which the merge would not keep either
+	[ "$(id -u)" -eq 0 ] || owner=(--disable-makeinstall-chown)
 	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
 		libs=(--disable-all-programs --enable-libblkid --enable-libmount
 			--enable-libuuid --enable-libsmartcols --enable-libfdisk
@@ -26,7 +29,7 @@ ul_configure() {
 		--disable-static \
 		--without-python \
 		runstatedir=/run \
-		"${libs[@]}" "$@"
+		"${owner[@]}" "${libs[@]}" "$@"
 }
 
 install() {
