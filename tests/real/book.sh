@@ -140,6 +140,9 @@ for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 
 	n=0 bad=0
 	while IFS= read -r -d '' f; do
 		h=$(readelf -h "$f" 2>/dev/null) || continue
+		# glibc's empty compatibility archives (libdl.a, librt.a, ...) have
+		# no member, so no ELF header: nothing to check
+		grep -q "Class:" <<<"$h" || continue
 		n=$((n + 1))
 		if ! grep -q "Class: *$class" <<<"$h" || ! grep -q "Machine:.*$mach" <<<"$h"; then
 			bad=$((bad + 1))
