@@ -42,6 +42,8 @@ if [ ! -x "$MLFS" ] && [ "$MLFS" = "$TOP/build/mlfs" ]; then
 	make -s -C "$TOP" build/mlfs >&2
 fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/mlfs-bench.XXXXXX")
+# the steps run contained, as an unprivileged user who must reach the recipes
+chmod 755 "$W"
 if [ "${KEEP:-0}" = 1 ]; then
 	echo "bench: work dir $W" >&2
 else
