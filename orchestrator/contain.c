@@ -57,15 +57,7 @@ contain_parse(const char *s)
 void
 contain_wrap(const struct container *c, struct strv *args, const struct strv *writable)
 {
-	strvadd(args, "unshare");
-	strvadd(args, "--mount");
-	strvadd(args, "--propagation");
-	strvadd(args, "private");
-	strvadd(args, "--");
-	strvadd(args, "/bin/sh");
-	strvadd(args, "-c");
-	strvadd(args, boxsetup);
-	strvadd(args, "mlfs-box");
+	unshare_sh(args, boxsetup, "mlfs-box");
 	strvtake(args, xasprintf("%ld", c->uid));
 	strvtake(args, xasprintf("%ld", c->gid));
 	for (size_t i = 0; i < writable->n; i++)

@@ -421,3 +421,14 @@ bundleexec(const char *prog, const char *dir)
 	}
 	return rc;
 }
+
+void
+unshare_sh(struct strv *args, const char *script, const char *name)
+{
+	const char *pre[] = {"unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c"};
+
+	for (size_t i = 0; i < sizeof(pre) / sizeof(*pre); i++)
+		strvadd(args, pre[i]);
+	strvadd(args, script);
+	strvadd(args, name);
+}

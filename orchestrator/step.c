@@ -120,15 +120,7 @@ static const char chrootsetup[] =
 void
 step_chrootargs(const struct stepper *sp, const struct node *n, struct strv *args)
 {
-	strvadd(args, "unshare");
-	strvadd(args, "--mount");
-	strvadd(args, "--propagation");
-	strvadd(args, "private");
-	strvadd(args, "--");
-	strvadd(args, "/bin/sh");
-	strvadd(args, "-c");
-	strvadd(args, chrootsetup);
-	strvadd(args, "mlfs-chroot");
+	unshare_sh(args, chrootsetup, "mlfs-chroot");
 	strvadd(args, sp->lfs);
 	strvadd(args, sp->state);
 	strvadd(args, sp->recipes);
