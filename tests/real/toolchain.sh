@@ -18,6 +18,9 @@
 #   MLFS_TOOLCHAIN_JOBS     -j for mlfs (default 2)
 #   MLFS_TOOLCHAIN_KEEP     -k for mlfs: go on until this many failures (default 1)
 #   MLFS_TOOLCHAIN_STRIP=1  --strip: the book's Stripping page on the system stage
+#   MLFS_TOOLCHAIN_LAYOUT   the layout (abi-profiles/layouts/NAME.json): lfs
+#                           (default, the book's), lib64 or multiarch; the
+#                           checks look for every ABI's files in its libdirs
 #   MLFS_TOOLCHAIN_INTERRUPT=SECS  interrupt the build once on purpose (SIGINT
 #                           to mlfs) after gcc-pass1 has run for SECS seconds,
 #                           build again, and check that binutils-pass1 was not
@@ -32,6 +35,7 @@ MLFS=$TOP/build/mlfs
 JOBS=${MLFS_TOOLCHAIN_JOBS:-2}
 SOURCES=${MLFS_TOOLCHAIN_SOURCES:-$TOP/build/toolchain-sources}
 STAGES=${MLFS_TOOLCHAIN_STAGES:-cross}
+LAYOUT=${MLFS_TOOLCHAIN_LAYOUT:-lfs}
 T0=$(date +%s)
 
 die() { echo "toolchain.sh: $*" >&2; exit 1; }
@@ -41,6 +45,8 @@ ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; fails=$((fails + 1)); }
 
 [ -x "$MLFS" ] || make -C "$TOP" build/mlfs >/dev/null
+LJSON=$TOP/abi-profiles/layouts/$LAYOUT.json
+[ -f "$LJSON" ] || die "no layout '$LAYOUT' ($LJSON)"
 
 # the book's host requirements that Debian 12 lacks by default
 need=()
@@ -55,6 +61,11 @@ if [ ${#need[@]} -gt 0 ]; then
 	[ "$(id -u)" -eq 0 ] || die "not root: install ${need[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# every ABI's libdir in the layout
+LIB64=$(jq -er '.libdirs["64"]' "$LJSON")
+LIB32=$(jq -er '.libdirs["32"]' "$LJSON")
+LIBX32=$(jq -er '.libdirs["x32"]' "$LJSON")
 
 if [ -n "${MLFS_TOOLCHAIN_DIR:-}" ]; then
 	WORK=$MLFS_TOOLCHAIN_DIR
@@ -105,9 +116,9 @@ for st in $STAGES; do
 	done
 done
 
-# 3. $LFS with the book's layout (chapter 4, multilib: lib32 and libx32; the
-# glue adds the /lib, /lib32, /libx32 links)
-mkdir -p "$LFS"/{etc,var,tools,lib64} "$LFS"/usr/{bin,lib,lib32,libx32,sbin}
+# 3. $LFS as chapter 4 makes it, with the layout's libdirs (the book's: lib32
+# and libx32; the glue adds the layout's links, /lib, /lib32, /libx32 there)
+mkdir -p "$LFS"/{etc,var,tools,lib64} "$LFS"/usr/{bin,lib,sbin} "$LFS$LIB64" "$LFS$LIB32" "$LFS$LIBX32"
 for d in bin sbin; do
 	[ -L "$LFS/$d" ] || ln -s "usr/$d" "$LFS/$d"
 done
@@ -123,7 +134,7 @@ done
 
 mlfs() { nice -n 5 "$MLFS" --state "$STATE" "$@"; }
 # shellcheck disable=SC2054
-buildargs=(build --lfs "$LFS" --abi 32,64,x32 -j "$JOBS" -k "${MLFS_TOOLCHAIN_KEEP:-1}"
+buildargs=(build --lfs "$LFS" --layout "$LAYOUT" --abi 32,64,x32 -j "$JOBS" -k "${MLFS_TOOLCHAIN_KEEP:-1}"
 	--recipes "$RECIPES" --profiles "$TOP/abi-profiles" --patches "$TOP/patches"
 	--mirror "$MLFS_MIRROR" "${srcargs[@]}")
 [ "${MLFS_TOOLCHAIN_STRIP:-}" != 1 ] || buildargs+=(--strip)
@@ -176,9 +187,9 @@ CC=$LFS/tools/bin/x86_64-lfs-linux-gnu-gcc
 [ -x "$CC" ] || die "no $CC"
 cd "$WORK"
 echo 'int main(){}' >dummy.c
-for spec in "m64 /lib64/ld-linux-x86-64.so.2 /usr/lib ELF64" \
-	"m32 /lib/ld-linux.so.2 /usr/lib32 ELF32" \
-	"mx32 /libx32/ld-linux-x32.so.2 /usr/libx32 ELF32"; do
+for spec in "m64 /lib64/ld-linux-x86-64.so.2 $LIB64 ELF64" \
+	"m32 /lib/ld-linux.so.2 $LIB32 ELF32" \
+	"mx32 /libx32/ld-linux-x32.so.2 $LIBX32 ELF32"; do
 	read -r m loader libdir class <<<"$spec"
 	if ! "$CC" "-$m" dummy.c -v -Wl,--verbose -o "a-$m.out" >"link-$m.log" 2>&1; then
 		notok "-$m: $CC cannot link a test program (see $WORK/link-$m.log)"
@@ -237,7 +248,7 @@ echo '#include <string>
 int main(){ std::string s("x"); return s.size() - 1; }' >dummy.cc
 cxxlibs=()
 case " $STAGES " in *" temp "*) cxxlibs=(-lgcc_s) ;; esac
-for spec in "m64 /usr/lib ld-linux-x86-64.so.2" "m32 /usr/lib32 ld-linux.so.2" "mx32 /usr/libx32 -"; do
+for spec in "m64 $LIB64 ld-linux-x86-64.so.2" "m32 $LIB32 ld-linux.so.2" "mx32 $LIBX32 -"; do
 	read -r m libdir ldso <<<"$spec"
 	if ! "$LFS/tools/bin/x86_64-lfs-linux-gnu-g++" "-$m" dummy.cc -o "cxx-$m.out" "${cxxlibs[@]}" \
 		>"cxx-$m.log" 2>&1; then
@@ -264,7 +275,7 @@ elfis() {
 # abilibs LIB...: each LIB in every ABI's libdir of $LFS is of that ABI
 abilibs() {
 	local spec dir class mach lib
-	for spec in "/usr/lib ELF64 X86-64" "/usr/lib32 ELF32 80386" "/usr/libx32 ELF32 X86-64"; do
+	for spec in "$LIB64 ELF64 X86-64" "$LIB32 ELF32 80386" "$LIBX32 ELF32 X86-64"; do
 		read -r dir class mach <<<"$spec"
 		for lib in "$@"; do
 			if elfis "$LFS$dir/$lib" "$class" "$mach"; then
@@ -294,7 +305,7 @@ case " $STAGES " in
 		fi
 	done
 	# shellcheck disable=SC2016
-	out=$("$LFS/usr/lib/ld-linux-x86-64.so.2" --library-path "$LFS/usr/lib" \
+	out=$("$LFS$LIB64/ld-linux-x86-64.so.2" --library-path "$LFS$LIB64" \
 		"$LFS/usr/bin/bash" -c 'echo "$BASH_VERSION"' 2>&1) || true
 	case $out in
 	5.2.15*) ok "\$LFS's bash runs with \$LFS's loader and libc: $out" ;;
