@@ -32,36 +32,6 @@ seen(const struct gluectx *g, const char *path)
 	return xstrdup(path);
 }
 
-char *
-gluerel(const char *dir, const char *to)
-{
-	char *d = abspath(dir), *t = abspath(to);
-	struct buf b = {0};
-	size_t i = 0, common = 0;
-
-	if (!strcmp(d, "/")) {
-		b.s = xstrdup(t[1] ? t + 1 : ".");
-		free(d);
-		free(t);
-		return b.s;
-	}
-	/* the longest common prefix that ends at a component boundary */
-	for (; d[i] && d[i] == t[i]; i++)
-		if (d[i] == '/')
-			common = i;
-	if (!d[i] && (t[i] == '/' || !t[i]))
-		common = i;
-	for (const char *s = d + common; *s; s++)
-		if (*s == '/')
-			bufputs(&b, "../");
-	bufputs(&b, t[common] == '/' ? t + common + 1 : t + common);
-	free(d);
-	free(t);
-	if (!b.s)
-		b.s = xstrdup(".");
-	return b.s;
-}
-
 /* the temps a killed mlfs left beside full (writefile's full.tmp.PID,
    replacelink's full.mlfs-new): the glue is written again in full, so they go */
 static void
@@ -178,7 +148,7 @@ loaders(const struct gluectx *g)
 		char *real = xasprintf("%s/%s", libdir, base), *at = layout_canon(l, a->loader, NULL);
 		char *full = pathjoin(g->root, real);
 		if (strcmp(real, at) && exists(full)) {
-			char *d = dirof(at), *rel = gluerel(d, real);
+			char *d = dirof(at), *rel = pathrel(d, real);
 			if (mklink(g, at, rel) < 0)
 				rc = -1;
 			free(rel);

@@ -40,8 +40,5 @@ struct gluectx {
 
 /* write every glue file into the root; -1 after printing errors */
 int glue_write(const struct gluectx *g);
-/* a relative symlink target from directory dir to path to ("/lib64",
-   "/usr/lib/x" gives "../usr/lib/x"); caller frees */
-char *gluerel(const char *dir, const char *to);
 
 #endif

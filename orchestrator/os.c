@@ -353,6 +353,36 @@ linkabs(const char *link, const char *target)
 }
 
 char *
+pathrel(const char *dir, const char *to)
+{
+	char *d = abspath(dir), *t = abspath(to);
+	struct buf b = {0};
+	size_t i = 0, common = 0;
+
+	if (!strcmp(d, "/")) {
+		b.s = xstrdup(t[1] ? t + 1 : ".");
+		free(d);
+		free(t);
+		return b.s;
+	}
+	/* the longest common prefix that ends at a component boundary */
+	for (; d[i] && d[i] == t[i]; i++)
+		if (d[i] == '/')
+			common = i;
+	if (!d[i] && (t[i] == '/' || !t[i]))
+		common = i;
+	for (const char *s = d + common; *s; s++)
+		if (*s == '/')
+			bufputs(&b, "../");
+	bufputs(&b, t[common] == '/' ? t + common + 1 : t + common);
+	free(d);
+	free(t);
+	if (!b.s)
+		b.s = xstrdup(".");
+	return b.s;
+}
+
+char *
 findexec(const char *name)
 {
 	const char *path = getenv("PATH");

@@ -52,5 +52,8 @@ int bundleexec(const char *prog, const char *dir);
 /* where the symbolic link at path link with this target points, as an
    absolute path (a relative target is taken from link's directory); caller frees */
 char *linkabs(const char *link, const char *target);
+/* a relative symlink target from directory dir to path to ("/lib64",
+   "/usr/lib/x" gives "../usr/lib/x"); caller frees */
+char *pathrel(const char *dir, const char *to);
 
 #endif

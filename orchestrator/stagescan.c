@@ -159,6 +159,81 @@ filemode(const struct recipe *r, const char *path, mode_t mode)
 	return mode & ~06000;
 }
 
+/* the root's own directory link at prefix pre of a path (a merged-/usr root's
+   /bin -> usr/bin), as an absolute path in the root; NULL when pre is no link
+   to a directory there. Absolute and ".." targets stay inside the root. */
+static char *
+rootdirlink(const char *root, const char *pre)
+{
+	char *full = pathjoin(root, pre), *t = NULL, *tfull;
+	char buf[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (n = readlink(full, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		t = linkabs(pre, buf);
+		tfull = pathjoin(root, t);
+		if (stat(tfull, &st) < 0 || !S_ISDIR(st.st_mode) || !strcmp(t, "/")) {
+			free(t);
+			t = NULL;
+		}
+		free(tfull);
+	}
+	free(full);
+	return t;
+}
+
+/* path with the root's directory links on the way followed (the last
+   component too when whole): a file staged in /bin goes where the root's
+   /bin leads, not over the link; caller frees */
+static char *
+rootcanon(const char *root, const char *path, int whole)
+{
+	char *p = xstrdup(path);
+
+	for (int hops = 0; hops < 40; hops++) {
+		char *slash = strrchr(p, '/');
+		size_t end = whole ? strlen(p) : (size_t)(slash - p), i;
+		char *t = NULL;
+		for (i = 1; i <= end && !t; i++) {
+			if (i < end && p[i] != '/')
+				continue;
+			char *pre = xasprintf("%.*s", (int)i, p);
+			t = rootdirlink(root, pre);
+			free(pre);
+		}
+		if (!t)
+			break;
+		char *np = xasprintf("%s%s", t, p + i - 1);
+		free(t);
+		free(p);
+		p = np;
+	}
+	return p;
+}
+
+/* the target of a staged link at lc (its path in the staging dir) that goes
+   to c in the root: a relative target is made again from c's directory */
+static char *
+movedtarget(const char *root, const char *lc, const char *c, const char *target)
+{
+	char *ld = dirof(lc), *cd = dirof(c), *t;
+
+	if (target[0] == '/' || !strcmp(ld, cd)) {
+		t = xstrdup(target);
+	} else {
+		char *abs = linkabs(lc, target), *canon = rootcanon(root, abs, 1);
+		t = pathrel(cd, canon);
+		free(canon);
+		free(abs);
+	}
+	free(ld);
+	free(cd);
+	return t;
+}
+
 static int
 walk(struct stagescan *s, const char *dir, const char *rel)
 {
@@ -175,10 +250,16 @@ walk(struct stagescan *s, const char *dir, const char *rel)
 			continue;
 		char *full = pathjoin(dir, de->d_name);
 		char *r = xasprintf("%s/%s", rel, de->d_name);
-		char *c = layout_canon(l, r, &islink);
 		if (lstat(full, &st) < 0) {
 			rc = error("stat '%s':", full);
-		} else if (S_ISDIR(st.st_mode)) {
+			free(full);
+			free(r);
+			continue;
+		}
+		/* through the layout's links, then the root's own */
+		char *lc = layout_canon(l, r, &islink);
+		char *c = rootcanon(s->m->root, lc, S_ISDIR(st.st_mode));
+		if (S_ISDIR(st.st_mode)) {
 			struct raw *e = rawadd(s);
 			e->path = xstrdup(c);
 			e->staged = xstrdup(full);
@@ -200,13 +281,14 @@ walk(struct stagescan *s, const char *dir, const char *rel)
 				if (n < 0)
 					rc = error("read link '%s':", full);
 				buf[n < 0 ? 0 : n] = '\0';
-				e->target = xstrdup(buf);
+				e->target = movedtarget(s->m->root, lc, c, buf);
 			}
 		} else {
 			rc = error("'%s' is neither a file, a directory nor a symlink", full);
 		}
 		free(full);
 		free(r);
+		free(lc);
 		free(c);
 	}
 	closedir(d);

@@ -81,25 +81,6 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-t_relpath(void **state)
-{
-	char *s;
-
-	s = gluerel("/lib64", "/usr/lib/ld-linux-x86-64.so.2");
-	assert_string_equal(s, "../usr/lib/ld-linux-x86-64.so.2");
-	free(s);
-	s = gluerel("/usr/lib", "/usr/lib32/ld-linux.so.2");
-	assert_string_equal(s, "../lib32/ld-linux.so.2");
-	free(s);
-	s = gluerel("/usr/lib", "/usr/lib/x");
-	assert_string_equal(s, "x");
-	free(s);
-	s = gluerel("/", "/usr/lib");
-	assert_string_equal(s, "usr/lib");
-	free(s);
-}
-
 /* the layout's links and libdirs, ld.so.conf, and loader links once glibc is in */
 static void
 t_links(void **state)
@@ -339,7 +320,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(t_relpath, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gcc_wrappers, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_pkg_config, setup, teardown),

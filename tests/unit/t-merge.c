@@ -640,6 +640,50 @@ t_half_commit(void **state)
 	assert_false(exists(inr("/var/lib/mlfs/manifests/half.pending.json")));
 }
 
+/* a root whose /bin and /sbin lead to usr/bin and usr/sbin (merged /usr):
+   what is staged there goes through the links, which stay; a relative link
+   target is made again from where the link lands */
+static void
+t_root_dirlinks(void **state)
+{
+	struct recipe r;
+	char buf[PATH_MAX];
+	ssize_t n;
+	char *man, *got;
+
+	recipeinit(&r, "tools");
+	assert_int_equal(mkdirs(inr("/usr/bin"), 0755), 0);
+	assert_int_equal(mkdirs(inr("/usr/sbin"), 0755), 0);
+	assert_int_equal(symlink("usr/bin", inr("/bin")), 0);
+	assert_int_equal(symlink("/usr/sbin", inr("/sbin")), 0);
+	put("tools/bin/tool", "#!/bin/sh\n", 0755);
+	put("tools/sbin/admin", "#!/bin/sh\n", 0755);
+	put("tools/usr/share/tools/run", "run\n", 0644);
+	assert_int_equal(symlink("../usr/share/tools/run", intop("tools/bin/run")), 0);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("tools")), 0);
+	assert_true(exists(inr("/usr/bin/tool")));
+	assert_true(exists(inr("/usr/sbin/admin")));
+	n = readlink(inr("/bin"), buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "usr/bin");
+	n = readlink(inr("/usr/bin/run"), buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "../share/tools/run");
+	got = slurp(inr("/usr/bin/run"));
+	assert_string_equal(got, "run\n");
+	free(got);
+	man = slurp(inr("/var/lib/mlfs/manifests/tools.json"));
+	assert_non_null(strstr(man, "\"/usr/bin/tool\""));
+	assert_null(strstr(man, "\"/bin/tool\""));
+	free(man);
+	assert_int_equal(merge_uninstall(&ctx, "tools"), 0);
+	assert_false(exists(inr("/usr/bin/tool")));
+	assert_false(exists(inr("/usr/sbin/admin")));
+	assert_int_equal(readlink(inr("/sbin"), buf, sizeof(buf)), 9);
+}
+
 int
 main(void)
 {
@@ -658,6 +702,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_uninstall, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_half_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_root_dirlinks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,6 +155,25 @@ teardown(void **state)
 	return 0;
 }
 
+static void
+test_pathrel(void **state)
+{
+	char *s;
+
+	s = pathrel("/lib64", "/usr/lib/ld-linux-x86-64.so.2");
+	assert_string_equal(s, "../usr/lib/ld-linux-x86-64.so.2");
+	free(s);
+	s = pathrel("/usr/lib", "/usr/lib32/ld-linux.so.2");
+	assert_string_equal(s, "../lib32/ld-linux.so.2");
+	free(s);
+	s = pathrel("/usr/lib", "/usr/lib/x");
+	assert_string_equal(s, "x");
+	free(s);
+	s = pathrel("/", "/usr/lib");
+	assert_string_equal(s, "usr/lib");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -162,6 +181,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_writefile_planted_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rmtree_stays_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replacelink, setup, teardown),
+		cmocka_unit_test(test_pathrel),
 		cmocka_unit_test_setup_teardown(test_freshdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runwait, setup, teardown),
