@@ -46,7 +46,10 @@ wallns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* the bash program that runs one step of build.sh */
+/* the bash program that runs one step of build.sh; DESTDIR is in the
+   environment of the install step only (the other steps keep the shell
+   variable): a build whose own make rules install into its tree, as
+   gettext's headers do, must not have them staged instead */
 static const char driver[] =
 	"set -e -o pipefail\n"
 	"step=$1; shift\n"
@@ -72,6 +75,7 @@ static const char driver[] =
 	"fn=$step\n"
 	"if declare -F \"${step}_${MLFS_ABI}\" >/dev/null; then fn=${step}_${MLFS_ABI}; fi\n"
 	"cd \"$MLFS_SRC\"\n"
+	"[ \"$step\" = install ] || export -n DESTDIR\n"
 	"\"$fn\"\n";
 
 /*

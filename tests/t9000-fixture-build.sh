@@ -175,4 +175,28 @@ test_expect_success 'bad input: a missing build.sh is named' '
 	grep -q "recipe .demoprog. has no build script" nos.err
 '
 
+test_expect_success 'DESTDIR reaches the install step only, not a build that installs into its own tree' '
+	mkdir -p dr/probe/src &&
+	echo "{ \"name\": \"probe\", \"version\": \"1\", \"stage\": \"system\", \"abis\": \"all\", \"sources\": [ { \"path\": \"src\" } ] }" >dr/probe/recipe.json &&
+	echo probe >dr/probe/src/README &&
+	cat >dr/probe/build.sh <<-\EOF &&
+	# shellcheck shell=bash
+	build() {
+		# as gettext does: a make rule installs headers into the build tree
+		sh -c "mkdir -p \"\${DESTDIR}\$PWD/inc\" && echo x >\"\${DESTDIR}\$PWD/inc/x.h\""
+		test -f inc/x.h
+	}
+	install() {
+		mkdir -p "$DESTDIR/usr/share/probe"
+		sh -c "echo \"\${DESTDIR:-none}\"" >"$DESTDIR/usr/share/probe/seen"
+	}
+	EOF
+	"$MLFS" --state="$TRASH/st-dr" build --abi 64 --recipes "$TRASH/dr" --profiles "$TOP/abi-profiles" \
+		--root "$TRASH/root-dr" probe 2>dr.err &&
+	case $(cat root-dr/usr/share/probe/seen) in
+	*/stage/probe/64) ;;
+	*) echo "install saw DESTDIR $(cat root-dr/usr/share/probe/seen)"; exit 1 ;;
+	esac
+'
+
 test_done
