@@ -652,7 +652,7 @@ envblock(struct buf *b, const struct strv *env, const struct recipe *r)
 		const char *eq = strchr(r->env.v[i], '=');
 		bufprintf(&t, "export %.*s=\"%s\"\n", (int)(eq - r->env.v[i]), r->env.v[i], eq + 1);
 	}
-	bufputs(&t, "export DESTDIR=/path/to/staging   # mlfs: STATE/stage/PKG/ABI");
+	bufputs(&t, "DESTDIR=/path/to/staging   # mlfs: STATE/stage/PKG/ABI, exported to install only");
 	pre(b, t.s, "env");
 	buffree(&t);
 }
