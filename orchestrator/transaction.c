@@ -550,9 +550,12 @@ rollback(const struct mergectx *m, json_t *in)
 	size_t i;
 	int rc = 0;
 
+	/* a temp that cannot be reached beneath the root (a link on its way)
+	   was never written: temps are written beneath it the same way */
 	json_array_foreach(json_object_get(in, "renames"), i, v) {
 		const char *t = json_string_value(json_array_get(v, 0));
-		if (t && bn_unlink(m->root, t) < 0 && errno != ENOENT)
+		if (t && bn_unlink(m->root, t) < 0 && errno != ENOENT && errno != ELOOP &&
+		    errno != EXDEV)
 			rc = rooterr(m, "remove", t);
 	}
 	if (rc == 0 && unlink(pend) < 0 && errno != ENOENT)

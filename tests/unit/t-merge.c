@@ -684,6 +684,25 @@ t_root_dirlinks(void **state)
 	assert_int_equal(readlink(inr("/sbin"), buf, sizeof(buf)), 9);
 }
 
+/* the intent of a merge cut before its temps were written, one of them
+   beneath a directory link of the root: the rollback drops it all */
+static void
+t_rollback_beneath_link(void **state)
+{
+	const char *intent = "{\"package\": \"cut\", \"state\": \"prepare\", "
+		"\"renames\": [[\"/bin/.tool.mlfs-new\", \"/bin/tool\"], "
+		"[\"/usr/share/cut/.x.mlfs-new\", \"/usr/share/cut/x\"]], "
+		"\"removes\": [], \"rmdirs\": [], \"disown\": [], \"manifest\": null}";
+
+	assert_int_equal(mkdirs(inr("/usr/bin"), 0755), 0);
+	assert_int_equal(symlink("usr/bin", inr("/bin")), 0);
+	put("root/usr/share/cut/.x.mlfs-new", "half\n", 0644);
+	put("root/var/lib/mlfs/manifests/cut.pending.json", intent, 0644);
+	assert_int_equal(merge_recover(&ctx), 0);
+	assert_false(exists(inr("/var/lib/mlfs/manifests/cut.pending.json")));
+	assert_false(exists(inr("/usr/share/cut/.x.mlfs-new")));
+}
+
 int
 main(void)
 {
@@ -703,6 +722,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_half_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_root_dirlinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_rollback_beneath_link, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
