@@ -242,11 +242,22 @@ job_close_cb(uv_handle_t *h)
 	free(jb);
 }
 
-/* GNU make's words when a -jN of its own replaced the pool it was given */
-static const char *const ownpool[] = {
-	"forced in submake: resetting jobserver mode",
-	"forced in makefile: resetting jobserver mode",
-};
+/* 1 when text has GNU make's words that a -jN of its own, N > 1, replaced
+   the pool it was given ("-j8 forced in submake"); a makefile that forces
+   -j1 (gettext's) runs serially, within its share */
+static int
+ownpool(const char *text)
+{
+	for (const char *p = text; (p = strstr(p, "-j")); p += 2) {
+		char *end;
+		long n = strtol(p + 2, &end, 10);
+		if (end != p + 2 && n > 1 &&
+		    (startswith(end, " forced in submake: resetting jobserver mode") ||
+		     startswith(end, " forced in makefile: resetting jobserver mode")))
+			return 1;
+	}
+	return 0;
+}
 
 /* a make of the step ignored the pool (`make -j8` in a recipe): said in the
    log and on stderr, naming the node and step */
@@ -255,12 +266,9 @@ checkpool(struct job *jb)
 {
 	char *log = state_logpath(jb->sp->state, jb->n->name), *text;
 	size_t len;
-	int found = 0;
 
 	text = readfile(log, &len);
-	for (int i = 0; text && (size_t)jb->logstart <= len && i < 2; i++)
-		found |= strstr(text + jb->logstart, ownpool[i]) != NULL;
-	if (found) {
+	if (text && (size_t)jb->logstart <= len && ownpool(text + jb->logstart)) {
 		dprintf(jb->logfd, "mlfs: warning: a make in step '%s' ran with a -j of its own and "
 			"ignored the jobserver's pool\n", jb->step);
 		warn("'%s': a make in step '%s' ran with a -j of its own and ignored the jobserver's "
