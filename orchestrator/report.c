@@ -432,13 +432,27 @@ tokenchart(struct buf *out, const struct rbuild *b, double y0)
 	buffree(&path);
 }
 
+/* 1 when a node of build b ran the step called name */
+static int
+ranstep(const struct rbuild *b, const char *name)
+{
+	for (size_t i = 0; i < b->n; i++)
+		for (size_t k = 0; k < b->nodes[i].nsteps; k++)
+			if (!strcmp(b->nodes[i].steps[k].name, name))
+				return 1;
+	return 0;
+}
+
+/* the colours of the steps build b ran, and the critical path's */
 static void
-legend(struct buf *out)
+legend(struct buf *out, const struct rbuild *b)
 {
 	bufputs(out, "<p class=\"legend\">");
 	for (size_t i = 0; stepnames[i]; i++)
-		bufprintf(out, "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" "
-			"height=\"12\" fill=\"%s\"/></svg> %s</span> ", stepcolors[i], stepnames[i]);
+		if (ranstep(b, stepnames[i]))
+			bufprintf(out, "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\">"
+				"<rect width=\"12\" height=\"12\" fill=\"%s\"/></svg> %s</span> ",
+				stepcolors[i], stepnames[i]);
 	bufputs(out, "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" "
 		"height=\"12\" fill=\"#fff3c4\" stroke=\"#b8860b\"/></svg> critical path</span></p>\n");
 }
@@ -640,7 +654,7 @@ onebuild(struct buf *out, const struct report *r, const struct rbuild *b, size_t
 				100.0 * b->cchits / all);
 	}
 	bufputs(out, "</dd>\n</dl>\n");
-	legend(out);
+	legend(out, b);
 	timeline(out, b);
 	bufputs(out, "<h3>Book stages</h3>\n");
 	bookstagetable(out, r, b);

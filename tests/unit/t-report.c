@@ -87,6 +87,10 @@ test_html_and_json(void **state)
 		"<td class=\"n\">4.0 s</td>"));
 	assert_non_null(strstr(b.s, "per step (the sum over nodes)"));
 	assert_non_null(strstr(b.s, "3 hit(s), 1 miss(es): 75% of the compiles came from the cache"));
+	/* the legend names the steps that ran (check ran, strip and patch did not) */
+	assert_non_null(strstr(b.s, "</svg> check</span>"));
+	assert_null(strstr(b.s, "</svg> strip</span>"));
+	assert_null(strstr(b.s, "</svg> patch</span>"));
 	f = fopen(path, "w");
 	report_json(&r, 0, f);
 	fclose(f);
