@@ -101,6 +101,19 @@ newbuild(struct report *r, json_t *o)
 	return 0;
 }
 
+/* the node began at t0 (its unpack with it), but not after its first step,
+   whose start came from another clock */
+static void
+setstart(struct rnode *n, double t0)
+{
+	int unpack = !strcmp(n->steps[0].name, "unpack");
+	double first = unpack ? n->steps[0].t1 : n->steps[0].t0;
+
+	n->t0 = t0 < first ? t0 : first;
+	if (unpack)
+		n->steps[0].t0 = n->t0;
+}
+
 static int
 nodeevent(struct rbuild *b, const char *ev, double t, json_t *o)
 {
@@ -127,11 +140,8 @@ nodeevent(struct rbuild *b, const char *ev, double t, json_t *o)
 		n->st = R_MERGED;
 		/* the node lasted what the journal says: it was measured from
 		   before its start was synced, to before its merge was */
-		if (secs > 0) {
-			n->t0 = t - secs;
-			if (!strcmp(n->steps[0].name, "unpack"))
-				n->steps[0].t0 = n->t0;
-		}
+		if (secs > 0)
+			setstart(n, t - secs);
 	} else if (!strcmp(ev, "failed") || !strcmp(ev, "interrupted")) {
 		n->st = !strcmp(ev, "failed") ? R_FAILED : R_INTERRUPTED;
 		free(n->failstep);

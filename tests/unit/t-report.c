@@ -122,6 +122,27 @@ test_bad_line(void **state)
 	report_release(&r);
 }
 
+/* the merge's node time, measured on another clock, says the node began
+   after its first step did: the unpack still ends where it begins or later */
+static void
+test_clocks(void **state)
+{
+	static const char tr[] =
+		"{\"ev\":\"build\",\"t\":1,\"jobs\":1,\"nodes\":[{\"node\":\"a:64\",\"deps\":[]}]}\n"
+		"{\"ev\":\"start\",\"t\":0,\"node\":\"a:64\"}\n"
+		"{\"ev\":\"step\",\"t\":2,\"node\":\"a:64\",\"step\":\"build\",\"secs\":1.99}\n"
+		"{\"ev\":\"merged\",\"t\":3,\"node\":\"a:64\",\"secs\":2.95}\n";
+	struct report r;
+	struct rnode *a;
+
+	assert_int_equal(report_parse(&r, "tr", tr), 0);
+	a = report_node(&r.b[0], "a:64");
+	assert_string_equal(a->steps[0].name, "unpack");
+	assert_true(a->steps[0].t0 <= a->steps[0].t1);
+	assert_true(a->t0 <= a->steps[1].t0);
+	report_release(&r);
+}
+
 int
 main(void)
 {
@@ -129,6 +150,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_html_and_json),
 		cmocka_unit_test(test_bad_line),
+		cmocka_unit_test(test_clocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
