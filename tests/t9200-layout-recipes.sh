@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016,SC2034
-test_description='the cross toolchain recipes follow the layout: the t-linux64, glibc configure lines, ldd RTLDLIST and ld search dirs they generate (real include/ code and glibc-cross build.sh, run by mlfs in an LFS build, on the upstream files)'
+test_description='the cross toolchain recipes follow the layout: the t-linux64, glibc configure lines, ldd RTLDLIST and ld search dirs they generate (real include/ code and the glibc-cross and glibc build.sh, run by mlfs in an LFS build, on the upstream files)'
 . "$(dirname "$0")/lib.sh"
 
 F=$TOP/tests/fixtures/layout
@@ -70,6 +70,37 @@ install() {
 }
 EOF
 
+# probe-sysglibc: the real system glibc build.sh's install, with a make install
+# that writes ldd as each ABI's glibc does: the x86_64 rewrite of the loader
+# list for 64, the one loader of its own for 32 and x32 (that ldd is not
+# merged: the primary ABI's programs are)
+d=recipes/cross/probe-sysglibc
+mkdir -p $d/src
+cp "$TOP/recipes/system/glibc/build.sh" $d/src/real.sh
+cp "$F/ldd-rewrite.sed" $d/src/
+printf '{"name": "probe-sysglibc", "version": "1", "stage": "cross", "order": 4, "abis": "all", "primary_first": true, "include": ["layout.sh"], "sources": [{"path": "src"}]}\n' >$d/recipe.json
+cat >$d/build.sh <<'EOF'
+# shellcheck shell=bash
+install() {
+	local top=$PWD
+	# shellcheck source=/dev/null
+	. ./real.sh
+	make() {
+		mkdir -p "$DESTDIR/usr/bin"
+		if [ "$MLFS_ABI" = "$MLFS_PRIMARY_ABI" ]; then
+			echo "RTLDLIST=$LIBDIR/ld-linux-x86-64.so.2" >"$DESTDIR/usr/bin/ldd"
+			sed -i -f "$top/ldd-rewrite.sed" "$DESTDIR/usr/bin/ldd"
+		else
+			echo "RTLDLIST=$LIBDIR/ld-linux.so.2" >"$DESTDIR/usr/bin/ldd"
+		fi
+	}
+	install
+	mkdir -p "$DESTDIR/probe"
+	grep '^RTLDLIST=' "$DESTDIR/usr/bin/ldd" >"$DESTDIR/probe/sys-rtldlist-$MLFS_ABI"
+	rm -rf "$DESTDIR/usr"
+}
+EOF
+
 build_layout() {
 	mkdir -p "lfs-$1"
 	if ! "$MLFS" --state="$TRASH/st-$1" build --lfs "$TRASH/lfs-$1" --layout "$1" --abi 32,64,x32 \
@@ -91,6 +122,8 @@ test_expect_success 'lfs: the same t-linux64 as the book edit, the same glibc co
 	grep -qx "libc_cv_slibdir=/usr/lib32" lfs-lfs/probe/glibc-32.args &&
 	grep -qx "libc_cv_slibdir=/usr/libx32" lfs-lfs/probe/glibc-x32.args &&
 	grep -qx "RTLDLIST=\"/lib/ld-linux.so.2 /lib64/ld-linux-x86-64.so.2 /libx32/ld-linux-x32.so.2\"" lfs-lfs/probe/rtldlist &&
+	grep -qx "RTLDLIST=\"/lib/ld-linux.so.2 /lib64/ld-linux-x86-64.so.2 /libx32/ld-linux-x32.so.2\"" lfs-lfs/probe/sys-rtldlist-64 &&
+	grep -qx "RTLDLIST=/usr/lib32/ld-linux.so.2" lfs-lfs/probe/sys-rtldlist-32 &&
 	cmp "$F/genscripts.sh.in" lfs-lfs/probe/genscripts.sh
 '
 
@@ -104,7 +137,9 @@ test_expect_success 'multiarch: gcc multilib dirs, glibc libdir and slibdir, ldd
 	grep -qx "libc_cv_slibdir=/usr/lib/x86_64-linux-gnu" lfs-multiarch/probe/glibc-64.args &&
 	grep -qx "libc_cv_slibdir=/usr/lib/i386-linux-gnu" lfs-multiarch/probe/glibc-32.args &&
 	grep -qx "libc_cv_slibdir=/usr/lib/x86_64-linux-gnux32" lfs-multiarch/probe/glibc-x32.args &&
-	grep -qx "RTLDLIST=\"/lib64/ld-linux-x86-64.so.2 /lib/ld-linux.so.2 /libx32/ld-linux-x32.so.2\"" lfs-multiarch/probe/rtldlist
+	grep -qx "RTLDLIST=\"/lib64/ld-linux-x86-64.so.2 /lib/ld-linux.so.2 /libx32/ld-linux-x32.so.2\"" lfs-multiarch/probe/rtldlist &&
+	grep -qx "RTLDLIST=\"/lib64/ld-linux-x86-64.so.2 /lib/ld-linux.so.2 /libx32/ld-linux-x32.so.2\"" lfs-multiarch/probe/sys-rtldlist-64 &&
+	test -s lfs-multiarch/probe/sys-rtldlist-x32
 '
 
 test_expect_success 'multiarch: the edited genscripts.sh puts each emulation'"'"'s libdir first' '

@@ -66,6 +66,10 @@ install() {
 	make -C build DESTDIR="$d" install
 	# mlfs's glue writes ld.so.conf (every libdir)
 	rm -f "$d/etc/ld.so.conf"
+	rm -f "$d/usr/share/info/dir"
+	# the primary ABI's programs are merged (the 32-bit build's ldd knows
+	# its own loader alone, and goes)
+	[ "$MLFS_ABI" = "$MLFS_PRIMARY_ABI" ] || return 0
 	# one ldd serves every ABI: its RTLDLIST names the loaders by their fixed
 	# paths (upstream's rewrite gives /usr/lib... names, the book strips /usr)
 	sed '/RTLDLIST=/s@/usr@@g' -i "$d/usr/bin/ldd"
@@ -76,8 +80,6 @@ install() {
 	for l in ${MLFS_LOADERS:?}; do
 		case $rtld in *" $l "*) ;; *) echo "ldd: RTLDLIST '$rtld' lacks $l" >&2; return 1 ;; esac
 	done
-	rm -f "$d/usr/share/info/dir"
-	[ "$MLFS_ABI" = "$MLFS_PRIMARY_ABI" ] || return 0
 	# the book's locales, compiled into the staged locale archive
 	mkdir -p "$d/usr/lib/locale"
 	locales "$d"
