@@ -121,6 +121,7 @@ test_expect_success 'lfs: the same t-linux64 as the book edit, the same glibc co
 	grep -qx -- "--libdir=/usr/lib32" lfs-lfs/probe/glibc-32.args &&
 	grep -qx "libc_cv_slibdir=/usr/lib32" lfs-lfs/probe/glibc-32.args &&
 	grep -qx "libc_cv_slibdir=/usr/libx32" lfs-lfs/probe/glibc-x32.args &&
+	for a in 64 32 x32; do grep -qx -- --disable-crypt lfs-lfs/probe/glibc-$a.args || exit 1; done &&
 	grep -qx "RTLDLIST=\"/lib/ld-linux.so.2 /lib64/ld-linux-x86-64.so.2 /libx32/ld-linux-x32.so.2\"" lfs-lfs/probe/rtldlist &&
 	grep -qx "RTLDLIST=\"/lib/ld-linux.so.2 /lib64/ld-linux-x86-64.so.2 /libx32/ld-linux-x32.so.2\"" lfs-lfs/probe/sys-rtldlist-64 &&
 	grep -qx "RTLDLIST=/usr/lib32/ld-linux.so.2" lfs-lfs/probe/sys-rtldlist-32 &&

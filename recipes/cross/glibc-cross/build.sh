@@ -17,6 +17,9 @@
 # glibc builds its C test helpers; a rebuild would find the libstdc++ of the
 # previous build in $LFS and link a C++ helper with a -lgcc_s that pass 1 has
 # not (--disable-shared). The flag gives the book's result every time.
+# --disable-crypt: the book's glibc (2.38 and later) builds no libcrypt;
+# Chapter 8's libxcrypt is the system's. Built here, glibc's libcrypt.so.1
+# would be linked by the chroot stage's perl and then be replaced under it.
 # Not done: the book's glibc-2.36-fhs-1.patch (nscd/nss_db paths under /var;
 # no copy of it is at hand), and the ld-lsb-x86-64.so.3 link.
 
@@ -43,6 +46,7 @@ configure() {
 		--host="${LFS_TGT:?}" \
 		--build="$(../scripts/config.guess)" \
 		--enable-kernel=3.2 \
+		--disable-crypt \
 		--with-headers="${LFS:?}/usr/include" \
 		libc_cv_cxx_link_ok=no \
 		libc_cv_slibdir="${LIBDIR:?}"
@@ -56,6 +60,7 @@ multi_configure() {
 		--host="${LFS_TGT_MULTI:?}" \
 		--build="$(../scripts/config.guess)" \
 		--enable-kernel=3.2 \
+		--disable-crypt \
 		--with-headers="${LFS:?}/usr/include" \
 		--enable-multi-arch \
 		--libdir="${LIBDIR:?}" \

@@ -9,6 +9,8 @@
 # names, the 64-bit programs, locales and configuration files (the "primary"
 # rules). ld.so.conf with every libdir and the loader links come from mlfs's
 # glue.
+# --disable-crypt: libcrypt is libxcrypt's (LFS 8.26), as with the book's
+# glibc, which no longer builds its own.
 # Not done: the FHS patch (no copy of glibc-2.36-fhs-1.patch at hand), the
 # test suite (the book expects failures; a failure would stop the node), the
 # time zone data (a separate tarball), nscd (disabled, as the multilib book's
@@ -48,6 +50,7 @@ configure() {
 		--build="$(../scripts/config.guess)" \
 		--disable-werror \
 		--disable-nscd \
+		--disable-crypt \
 		--enable-kernel=3.2 \
 		--enable-stack-protector=strong \
 		--with-headers=/usr/include \
