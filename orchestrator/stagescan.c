@@ -185,28 +185,38 @@ rootdirlink(const char *root, const char *pre)
 	return t;
 }
 
+/* the first root directory link among the first end bytes of path p: its
+   target, with *len the length of the prefix it replaces; NULL when none */
+static char *
+firstlink(const char *root, const char *p, size_t end, size_t *len)
+{
+	for (size_t i = 1; i <= end; i++) {
+		if (i < end && p[i] != '/')
+			continue;
+		char *pre = xasprintf("%.*s", (int)i, p), *t = rootdirlink(root, pre);
+		free(pre);
+		if (t) {
+			*len = i;
+			return t;
+		}
+	}
+	return NULL;
+}
+
 /* path with the root's directory links on the way followed (the last
    component too when whole): a file staged in /bin goes where the root's
    /bin leads, not over the link; caller frees */
 static char *
 rootcanon(const char *root, const char *path, int whole)
 {
-	char *p = xstrdup(path);
+	char *p = xstrdup(path), *t;
+	size_t len;
 
 	for (int hops = 0; hops < 40; hops++) {
-		char *slash = strrchr(p, '/');
-		size_t end = whole ? strlen(p) : (size_t)(slash - p), i;
-		char *t = NULL;
-		for (i = 1; i <= end && !t; i++) {
-			if (i < end && p[i] != '/')
-				continue;
-			char *pre = xasprintf("%.*s", (int)i, p);
-			t = rootdirlink(root, pre);
-			free(pre);
-		}
-		if (!t)
+		size_t end = whole ? strlen(p) : (size_t)(strrchr(p, '/') - p);
+		if (!(t = firstlink(root, p, end, &len)))
 			break;
-		char *np = xasprintf("%s%s", t, p + i - 1);
+		char *np = xasprintf("%s%s", t, p + len);
 		free(t);
 		free(p);
 		p = np;
