@@ -13,6 +13,8 @@
 #   MLFS_BOOK_DIR     work dir ($LFS, state, recipes); default /var/tmp/mlfs-book/work
 #   MLFS_BOOK_SOURCES where the sources are prepared; default /var/tmp/mlfs-book/sources
 #   MLFS_BOOK_CHECKS_ONLY=1  only the checks and the times (no build)
+# The checks end in a QEMU guest booted with $LFS as its root (mlfs guest
+# --root): programs of 64, 32 and x32 and the suites of zlib and bzip2 run there.
 # The system stage is stripped (--strip), as the book's Stripping page does.
 #   MLFS_BOOK_KEEP    -k: go on past this many failed nodes (default 20: a
 #                     page whose source this machine cannot get fails alone)
@@ -123,13 +125,16 @@ for spec in "m64 /lib64/ld-linux-x86-64.so.2 /usr/lib x86_64-pc-linux-gnu 8" \
 done
 EOF
 chmod +x "$CHK/check.sh"
-# shellcheck disable=SC2016  # expanded by the inner shell
-out=$(unshare --mount --propagation private /bin/bash -c '
-	set -e
-	mount --rbind /dev "$1/dev"
-	mount -t proc proc "$1/proc"
-	chroot "$1" /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root LC_ALL=POSIX \
-		/bin/bash /tmp/mlfs-book-check/check.sh' _ "$LFS" 2>&1) || true
+in_chroot() {  # in_chroot SCRIPT [ARG...]: run SCRIPT (a path inside $LFS) in chroot $LFS
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	unshare --mount --propagation private /bin/bash -c '
+		set -e
+		mount --rbind /dev "$1/dev"
+		mount -t proc proc "$1/proc"
+		chroot "$1" /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root LC_ALL=POSIX \
+			/bin/bash "${@:2}"' _ "$LFS" "$@" 2>&1
+}
+out=$(in_chroot /tmp/mlfs-book-check/check.sh) || true
 echo "$out"
 fails=$((fails + $(grep -c '^not ok' <<<"$out" || true)))
 [ -n "$out" ] || notok "the checks inside the chroot printed nothing"
@@ -169,6 +174,87 @@ if [ -z "$extra" ]; then
 else
 	notok "setuid/setgid files no rule names: $extra"
 fi
+
+# 5. the booted system: $LFS is the root of a QEMU guest (Debian's kernel,
+# with x32 on; mlfs guest --root). There the checks of step 2 run again, now
+# with x32's programs run too (ldd, locales), and so do the test suites of zlib
+# and bzip2 for every ABI. The system's own gcc builds them in the chroot
+# first: compiling in the emulated guest would take many times longer.
+book_source() {  # book_source NAME DEST: NAME's source, unpacked at DEST
+	local dir url
+	dir=$(grep -o -- "--source $1=[^ ']*" "$SOURCES/sources.env" 2>/dev/null | head -n 1 | cut -d= -f2-) || true
+	if [ -n "$dir" ]; then
+		cp -a "$dir" "$2"
+		return
+	fi
+	url=$(jq -r '.sources[0].url' "$RECIPES/$1/recipe.json")
+	mkdir -p "$2.unpack"
+	tar -xf "$STATE/cache/by-name/${url##*/}" -C "$2.unpack" &&
+		mv "$2.unpack"/* "$2" && rmdir "$2.unpack"
+}
+GST=$LFS/tmp/mlfs-book-guest
+rm -rf "$GST"
+mkdir -p "$GST"
+book_source zlib "$GST/zlib" || notok "no source of zlib for the suites in the guest"
+book_source bzip2 "$GST/bzip2" || notok "no source of bzip2 for the suites in the guest"
+cat >"$GST/suites.sh" <<'EOF'
+#!/bin/bash
+# suites.sh build (in chroot $LFS): build zlib and bzip2 and zlib's example
+# against the installed libz, for each ABI; suites.sh test (in the booted
+# $LFS): run them. One line "ok - ..." or "not ok - ..." per check.
+cd /tmp/mlfs-book-guest || exit 1
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+build() {  # build M LIBDIR
+	rm -rf "zlib-$1" "bzip2-$1"
+	cp -a zlib "zlib-$1"
+	cp -a bzip2 "bzip2-$1"
+	(cd "zlib-$1" && CC="gcc -$1" ./configure --prefix=/usr --libdir="$2" && make) >"zlib-$1.log" 2>&1 ||
+		notok "-$1: zlib does not build (see /tmp/mlfs-book-guest/zlib-$1.log)"
+	gcc "-$1" zlib/test/example.c -o "example-$1" -lz >"example-$1.log" 2>&1 ||
+		notok "-$1: zlib's example does not link with -lz (see example-$1.log)"
+	make -C "bzip2-$1" CC="gcc -$1" libbz2.a bzip2 bzip2recover >"bzip2-$1.log" 2>&1 ||
+		notok "-$1: bzip2 does not build (see /tmp/mlfs-book-guest/bzip2-$1.log)"
+}
+test_abi() {  # test_abi M LIBDIR
+	if make -C "zlib-$1" test >>"zlib-$1.log" 2>&1 && grep -q 'zlib shared test OK' "zlib-$1.log"; then
+		ok "-$1: zlib's suite passes ($(grep -c 'test OK' "zlib-$1.log") tests OK)"
+	else
+		notok "-$1: zlib's suite (see /tmp/mlfs-book-guest/zlib-$1.log)"
+	fi
+	if "./example-$1" >>"example-$1.log" 2>&1 && ldd "./example-$1" | grep -q " $2/libz.so.1 "; then
+		ok "-$1: zlib's example runs against the installed $2/libz.so.1"
+	else
+		notok "-$1: zlib's example against the installed libz (see example-$1.log)"
+	fi
+	# bzip2's test target compresses and decompresses its samples and compares
+	if make -C "bzip2-$1" test >>"bzip2-$1.log" 2>&1 && grep -q "like you're in business" "bzip2-$1.log"; then
+		ok "-$1: bzip2's suite passes"
+	else
+		notok "-$1: bzip2's suite (see /tmp/mlfs-book-guest/bzip2-$1.log)"
+	fi
+}
+[ "$1" = test ] && echo "# kernel $(uname -r); $(gcc --version | head -n 1)"
+for spec in "m64 /usr/lib" "m32 /usr/lib32" "mx32 /usr/libx32"; do
+	read -r m libdir <<<"$spec"
+	case $1 in
+	build) build "$m" "$libdir" ;;
+	test) test_abi "$m" "$libdir" ;;
+	esac
+done
+EOF
+out=$(in_chroot /tmp/mlfs-book-guest/suites.sh build) || true
+[ -z "$out" ] || echo "$out"
+fails=$((fails + $(grep -c '^not ok' <<<"$out" || true)))
+say "booting \$LFS in a QEMU guest: the checks and suites for 64, 32 and x32"
+# shellcheck disable=SC2016  # expanded by the guest's shell
+out=$("$MLFS" --state "$STATE" guest --root "$LFS" -j 2 --timeout 3600 --name book -- \
+	/usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root LC_ALL=POSIX /bin/bash -c \
+	'/bin/bash /tmp/mlfs-book-check/check.sh; /bin/bash /tmp/mlfs-book-guest/suites.sh test' 2>&1) ||
+	notok "the guest booted from \$LFS failed (its output is below)"
+echo "$out"
+fails=$((fails + $(grep -c '^not ok' <<<"$out" || true)))
+grep -q '^ok - -mx32: the program runs' <<<"$out" || notok "the guest ran no x32 program"
 
 # 4. the times: every node (mlfs status), and every stage from its first
 # start to its last merge
