@@ -155,7 +155,7 @@ planstep(struct bctx *c, struct node *n, struct strv *steps)
 			continue;
 		}
 		if (!strcmp(st, "check") && !r->checkcross && (!abican(c, n->abi->name) ||
-		    (n->abi->guest && step_chrooted(&c->sp, n)))) {
+		    (n->abi->guest && step_chrooted(&c->sp, n) && !r->needsrun))) {
 			char *why = xasprintf("check skipped for ABI '%s': %s", n->abi->name,
 				abican(c, n->abi->name) ? "it runs only in a QEMU guest, not inside "
 				"chroot $LFS" : whynot(c, n->abi->name));

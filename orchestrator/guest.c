@@ -1,8 +1,9 @@
 /*
  * The QEMU guest. Its initramfs holds a static busybox, the modules for 9p
  * over virtio and an init script. Each run gets a control dir (shared as
- * "ctl"): the init mounts the root share and the writable shares listed
- * there, binds the control dir to /run/mlfs inside the root, chroots and runs
+ * "ctl"): the init mounts the root share, a tmpfs on its /run and the shares
+ * listed there (in that order, so a share may be under /run), binds the
+ * control dir to /run/mlfs-guest inside the root, chroots and runs
  * run.sh, which starts the command with its environment in its directory,
  * then writes the exit status to ctl/status and powers off. The console is
  * the serial port, so the command's output reaches outfd as it is produced.
@@ -47,23 +48,23 @@ static const char init_script[] =
 	": >/ctl/booted\n"
 	"read -r rootopts </ctl/root\n"
 	"$b mount -t 9p -o \"$o,$rootopts\" root /root || fail 'cannot mount the root share'\n"
-	"while read -r tag path; do\n"
-	"  $b mkdir -p \"/root$path\" 2>/dev/null\n"
-	"  $b mount -t 9p -o \"$o,cache=mmap\" \"$tag\" \"/root$path\" || fail \"cannot mount '$path'\"\n"
-	"done </ctl/mounts\n"
 	"for d in proc sys dev run; do [ -d \"/root/$d\" ] || $b mkdir -p \"/root/$d\"; done\n"
+	"$b mount -t tmpfs run /root/run || fail 'cannot mount /run'\n"
+	"while read -r tag mode path; do\n"
+	"  $b mkdir -p \"/root$path\" 2>/dev/null\n"
+	"  $b mount -t 9p -o \"$o,cache=mmap,$mode\" \"$tag\" \"/root$path\" || fail \"cannot mount '$path'\"\n"
+	"done </ctl/mounts\n"
 	"$b mount -t proc proc /root/proc || fail 'cannot mount /proc'\n"
 	"$b mount -t sysfs sys /root/sys\n"
 	"$b mount -t devtmpfs dev /root/dev || fail 'cannot mount /dev'\n"
 	"$b mkdir -p /root/dev/pts /root/dev/shm\n"
 	"$b mount -t devpts devpts /root/dev/pts\n"
 	"$b mount -t tmpfs shm /root/dev/shm\n"
-	"$b mount -t tmpfs run /root/run || fail 'cannot mount /run'\n"
-	"$b mkdir -p /root/run/mlfs\n"
-	"$b mount --bind /ctl /root/run/mlfs || fail 'cannot bind the control share'\n"
+	"$b mkdir -p /root/run/mlfs-guest\n"
+	"$b mount --bind /ctl /root/run/mlfs-guest || fail 'cannot bind the control share'\n"
 	/* through a pipe, as on the host (a log file): not a terminal, so no
 	   colours in test-suite output */
-	"( $b chroot /root /bin/sh /run/mlfs/run.sh; echo $? >/ctl/status.tmp ) 2>&1 | $b cat\n"
+	"( $b chroot /root /bin/sh /run/mlfs-guest/run.sh; echo $? >/ctl/status.tmp ) 2>&1 | $b cat\n"
 	"[ -f /ctl/status.tmp ] && $b mv /ctl/status.tmp /ctl/status\n"
 	"echo 0 >/proc/sys/kernel/printk\n"
 	"$b sync\n"
@@ -293,17 +294,36 @@ shquote(struct buf *b, const char *s)
 	bufputs(b, "'");
 }
 
-/* the control dir's files: root (mount options), mounts (tag path), run.sh */
+/* a share of the guest besides its root: host directory, path in the guest */
+struct share {
+	char *host, *at;
+	int readonly;
+};
+
+/* the shares of a job, outer paths in the guest first */
+struct shares {
+	struct share *v;
+	size_t n;
+};
+
+/* 1 when the guest's root is read-only */
 static int
-writectl(const char *ctl, const struct guestjob *j, const struct strv *paths)
+rootreadonly(const struct guestjob *j)
+{
+	return !j->root || j->rootro;
+}
+
+/* the control dir's files: root (mount options), mounts (tag mode path), run.sh */
+static int
+writectl(const char *ctl, const struct guestjob *j, const struct shares *sh)
 {
 	struct buf root = {0}, mounts = {0}, run = {0};
 	char *p;
 	int rc = 0;
 
-	bufputs(&root, j->root ? "rw\n" : "ro,cache=loose\n");
-	for (size_t i = 0; i < paths->n; i++)
-		bufprintf(&mounts, "rw%zu %s\n", i, paths->v[i]);
+	bufputs(&root, rootreadonly(j) ? "ro,cache=loose\n" : "rw\n");
+	for (size_t i = 0; i < sh->n; i++)
+		bufprintf(&mounts, "sh%zu %s %s\n", i, sh->v[i].readonly ? "ro" : "rw", sh->v[i].at);
 	bufputs(&run, "cd ");
 	shquote(&run, j->cwd ? j->cwd : "/");
 	bufputs(&run, " || exit 125\nexec env -i");
@@ -355,7 +375,7 @@ virtfs(struct strv *args, const char *path, const char *tag, int readonly)
 /* qemu's command line for job j with control dir ctl */
 static void
 qemuargs(struct guest *g, const struct guestjob *j, const char *accel, const char *ctl,
-	const struct strv *paths, struct strv *args)
+	const struct shares *sh, struct strv *args)
 {
 	char *kernel = pathjoin(g->dir, "vmlinuz");
 
@@ -386,34 +406,65 @@ qemuargs(struct guest *g, const struct guestjob *j, const char *accel, const cha
 		/* a TCG guest on a busy machine: no timer check (it panics), no
 		   lockup or stall reports (they land in the log) */
 		"no_timer_check nowatchdog nosoftlockup rcupdate.rcu_cpu_stall_suppress=1");
-	virtfs(args, j->root ? j->root : "/", "root", !j->root);
+	virtfs(args, j->root ? j->root : "/", "root", rootreadonly(j));
 	virtfs(args, ctl, "ctl", 0);
-	for (size_t i = 0; i < paths->n; i++) {
+	for (size_t i = 0; i < sh->n; i++) {
 		char tag[32];
-		snprintf(tag, sizeof(tag), "rw%zu", i);
-		virtfs(args, paths->v[i], tag, 0);
+		snprintf(tag, sizeof(tag), "sh%zu", i);
+		virtfs(args, sh->v[i].host, tag, sh->v[i].readonly);
 	}
 	free(kernel);
 }
 
-/* the writable shares, absolute, outer ones first (so that inner ones are
-   mounted over them), without duplicates and without the root itself */
+/* add a share of host at the guest's path at, unless that path is shared
+   already or is the guest's root */
 static void
-sharepaths(const struct guestjob *j, struct strv *out)
+addshare(struct shares *sh, const struct guestjob *j, const char *host, const char *at, int ro)
+{
+	char *h = abspath(host);
+
+	for (size_t i = 0; i < sh->n; i++)
+		if (!strcmp(sh->v[i].at, at)) {
+			free(h);
+			return;
+		}
+	if (!strcmp(at, "/") || (j->root && !strcmp(h, j->root) && !strcmp(at, h))) {
+		free(h);
+		return;
+	}
+	sh->v = xreallocarray(sh->v, sh->n + 1, sizeof(*sh->v));
+	sh->v[sh->n++] = (struct share){h, xstrdup(at), ro};
+}
+
+/* the shares of j: the writable dirs at their own paths, then the binds,
+   sorted so that outer paths in the guest come first (inner ones are
+   mounted over them) */
+static void
+sharelist(const struct guestjob *j, struct shares *out)
 {
 	for (size_t i = 0; j->rw && i < j->rw->n; i++) {
 		char *p = abspath(j->rw->v[i]);
-		if (strvfind(out, p) < 0 && strcmp(p, "/") && (!j->root || strcmp(p, j->root)))
-			strvtake(out, p);
-		else
-			free(p);
+		addshare(out, j, p, p, 0);
+		free(p);
 	}
+	for (size_t i = 0; i < j->nbinds; i++)
+		addshare(out, j, j->binds[i].host, j->binds[i].at, j->binds[i].readonly);
 	for (size_t i = 1; i < out->n; i++)
-		for (size_t k = i; k > 0 && strlen(out->v[k - 1]) > strlen(out->v[k]); k--) {
-			char *t = out->v[k];
+		for (size_t k = i; k > 0 && strlen(out->v[k - 1].at) > strlen(out->v[k].at); k--) {
+			struct share t = out->v[k];
 			out->v[k] = out->v[k - 1];
 			out->v[k - 1] = t;
 		}
+}
+
+static void
+freeshares(struct shares *sh)
+{
+	for (size_t i = 0; i < sh->n; i++) {
+		free(sh->v[i].host);
+		free(sh->v[i].at);
+	}
+	free(sh->v);
 }
 
 /* start qemu in the caller's process group (a step's group: a kill of the
@@ -497,7 +548,8 @@ exitstatus(const char *ctl)
 static int
 runwith(struct guest *g, const struct guestjob *j, const char *accel, int quiet)
 {
-	struct strv paths = {0}, args = {0};
+	struct shares sh = {0};
+	struct strv args = {0};
 	char *run = xasprintf("%s/guest/run", g->state);
 	char *ctl = xasprintf("%s/%ld.XXXXXX", run, (long)getpid());
 	int boot = j->boot > 0 ? j->boot : BOOT_TCG, st, rc = -1;
@@ -508,12 +560,12 @@ runwith(struct guest *g, const struct guestjob *j, const char *accel, int quiet)
 		rc = error("'%s': cannot create a guest control dir in '%s':", j->name, run);
 		goto out;
 	}
-	sharepaths(j, &paths);
-	if (writectl(ctl, j, &paths) < 0) {
+	sharelist(j, &sh);
+	if (writectl(ctl, j, &sh) < 0) {
 		rc = error("'%s': cannot write the guest's control files in '%s'", j->name, ctl);
 		goto out;
 	}
-	qemuargs(g, j, accel, ctl, &paths, &args);
+	qemuargs(g, j, accel, ctl, &sh, &args);
 	pid = spawn(args.v, j->outfd);
 	if (pid < 0) {
 		rc = error("'%s': cannot start '%s':", j->name, g->qemu);
@@ -538,7 +590,7 @@ runwith(struct guest *g, const struct guestjob *j, const char *accel, int quiet)
 out:
 	if (exists(ctl))
 		rmtree(ctl);
-	strvfree(&paths);
+	freeshares(&sh);
 	strvfree(&args);
 	free(ctl);
 	free(run);

@@ -1,8 +1,9 @@
 /* guest: runs one command inside a QEMU guest for programs this machine's
    kernel cannot exec (x32). The guest boots Debian's kernel with
-   syscall.x32=y from a busybox initramfs, sees the host's root read-only and
-   chosen trees writable over virtio-9p at their own paths, runs the command
-   with its environment in a chroot, and its exit status comes back. */
+   syscall.x32=y from a busybox initramfs, sees the host's root read-only (or
+   a tree such as $LFS as its root) and chosen trees over virtio-9p at their
+   own paths or at others, runs the command with its environment in a chroot,
+   and its exit status comes back. */
 #ifndef MLFS_GUEST_H
 #define MLFS_GUEST_H
 
@@ -19,11 +20,21 @@ struct guest {
 	char id[HASH_HEXMAX];  /* hash of kernel, modules, busybox and init */
 };
 
+/* a host directory the guest sees at another path; borrowed strings */
+struct guestbind {
+	const char *host;  /* the directory on the host */
+	const char *at;    /* its absolute path in the guest */
+	int readonly;
+};
+
 /* one command to run in a guest; every pointer is borrowed */
 struct guestjob {
 	const char *name;       /* what messages name: a node ("gmp:x32"), or "guest" */
-	const char *root;       /* NULL: the host's root, read-only; else this tree, writable */
+	const char *root;       /* NULL: the host's root, read-only; else this tree */
+	int rootro;             /* with root: the tree read-only (else writable) */
 	const struct strv *rw;  /* host directories shared writable at their own paths */
+	const struct guestbind *binds;  /* nbinds directories shared at other paths */
+	size_t nbinds;
 	const char *cwd;        /* where the command starts (NULL: /) */
 	char *const *argv;      /* the command; argv[0] is searched in env's PATH */
 	char *const *env;       /* its whole environment */

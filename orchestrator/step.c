@@ -202,13 +202,56 @@ step_insideenv(const struct stepper *sp, struct strv *env)
 int
 step_inguest(const struct stepper *sp, const struct node *n, const char *step)
 {
-	if (!n->abi->guest || step_chrooted(sp, n))
+	if (!n->abi->guest)
 		return 0;
+	/* inside chroot $LFS only a needs_run recipe's steps go to the guest,
+	   booted on $LFS (a check is skipped there: build.c) */
+	if (step_chrooted(sp, n))
+		return n->r->needsrun;
 	return n->r->needsrun || (!strcmp(step, "check") && !n->r->checkcross);
 }
 
-/* `mlfs guest` for a step of n in src: the state dir and /tmp writable, the
-   rest of the host read-only; the guest holds the node's jobserver slot */
+/* --bind or --ro-bind HOST=PATH for `mlfs guest` */
+static void
+bindarg(struct strv *args, int readonly, const char *host, const char *at)
+{
+	strvadd(args, readonly ? "--ro-bind" : "--bind");
+	strvtake(args, xasprintf("%s=%s", host, at));
+}
+
+/* the shares of a step of n in a guest booted on $LFS: what chroot $LFS
+   shows (chrootsetup), the state, recipe and patch dirs under /run/mlfs;
+   contained, $LFS and those dirs read-only except $LFS/tmp, the node's
+   build tree and staging dir and the shared ccache dir */
+static void
+lfsguestargs(const struct stepper *sp, const struct node *n, struct strv *args)
+{
+	int ro = sp->chrootro;
+	char *dirs[] = {state_path(sp->state, "build", n->name, ""), state_stagedir(sp->state, n->name),
+		sp->shared ? xstrdup(sp->shared) : NULL};
+	char *tmp = pathjoin(sp->lfs, "tmp");
+
+	strvadd(args, ro ? "--ro-root" : "--root");
+	strvadd(args, sp->lfs);
+	bindarg(args, 0, tmp, "/tmp");
+	bindarg(args, ro, sp->state, "/run/mlfs/state");
+	for (int i = 0; ro && i < 3; i++)
+		if (dirs[i] && exists(dirs[i])) {
+			char *in = inside(sp, dirs[i]);
+			bindarg(args, 0, dirs[i], in);
+			free(in);
+		}
+	bindarg(args, ro, sp->recipes, "/run/mlfs/recipes");
+	if (exists(sp->patches))
+		bindarg(args, ro, sp->patches, "/run/mlfs/patches");
+	for (int i = 0; i < 3; i++)
+		free(dirs[i]);
+	free(tmp);
+}
+
+/* `mlfs guest` for a step of n in src: outside chroot $LFS the state dir
+   and /tmp writable and the rest of the host read-only; inside, booted on
+   $LFS (lfsguestargs); the guest holds the node's jobserver slot */
 static void
 guestargs(const struct stepper *sp, const struct node *n, const char *src, struct strv *args)
 {
@@ -221,12 +264,18 @@ guestargs(const struct stepper *sp, const struct node *n, const char *src, struc
 	strvadd(args, "guest");
 	strvadd(args, "--name");
 	strvadd(args, n->name);
-	strvadd(args, "--rw");
-	strvadd(args, sp->state);
-	strvadd(args, "--rw");
-	strvadd(args, "/tmp");
-	strvadd(args, "--cwd");
-	strvadd(args, src);
+	if (step_chrooted(sp, n)) {
+		lfsguestargs(sp, n, args);
+		strvadd(args, "--cwd");
+		strvtake(args, inside(sp, src));
+	} else {
+		strvadd(args, "--rw");
+		strvadd(args, sp->state);
+		strvadd(args, "--rw");
+		strvadd(args, "/tmp");
+		strvadd(args, "--cwd");
+		strvadd(args, src);
+	}
 	strvadd(args, "--timeout");
 	strvadd(args, t && *t ? t : "21600");
 	strvadd(args, "--");
@@ -331,14 +380,17 @@ step_start(struct stepper *sp, struct node *n, const char *step, struct strv *en
 	dprintf(jb->logfd, "mlfs: --- step '%s' of '%s' started at %llu\n", step, n->name, wallns());
 	jb->logstart = lseek(jb->logfd, 0, SEEK_END);
 	jb->step = xstrdup(step);
-	if (step_chrooted(sp, n)) {
+	if (step_inguest(sp, n, step)) {
+		dprintf(jb->logfd, "mlfs: step '%s' runs in a QEMU guest (%s)%s\n", step, n->abi->guest,
+			step_chrooted(sp, n) ? ", booted on $LFS" : "");
+		if (step_chrooted(sp, n))
+			step_insideenv(sp, env);
+		guest_env(env, 1);
+		guestargs(sp, n, src, &args);
+	} else if (step_chrooted(sp, n)) {
 		step_insideenv(sp, env);
 		step_chrootargs(sp, n, &args);
 		strvadd(&args, "/bin/bash");
-	} else if (step_inguest(sp, n, step)) {
-		dprintf(jb->logfd, "mlfs: step '%s' runs in a QEMU guest (%s)\n", step, n->abi->guest);
-		guest_env(env, 1);
-		guestargs(sp, n, src, &args);
 	} else {
 		if (sp->box) {
 			struct strv w = {0};

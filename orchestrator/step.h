@@ -4,7 +4,8 @@
    environment given by the caller; inside chroot $LFS (a private mount
    namespace with /dev, /proc, /sys, /run and the state, recipe and patch dirs
    under /run/mlfs) for the chroot and system stages of an LFS build; in a
-   QEMU guest for the steps step_inguest names */
+   QEMU guest for the steps step_inguest names (booted on $LFS, with the same
+   view, for a chrooted one) */
 #ifndef MLFS_STEP_H
 #define MLFS_STEP_H
 
@@ -41,8 +42,9 @@ int step_chrooted(const struct stepper *sp, const struct node *n);
    for node n's step, read-only but for its trees when sp->chrootro says so;
    n NULL (mlfs's own command, e.g. packing the chroot's compiler): writable */
 void step_chrootargs(const struct stepper *sp, const struct node *n, struct strv *args);
-/* 1 when step of n runs in a QEMU guest: n's ABI runs only there, and the
-   step is a check step or n's recipe needs_run (not inside chroot $LFS) */
+/* 1 when step of n runs in a QEMU guest: n's ABI runs only there, and n's
+   recipe needs_run, or the step is a check step outside chroot $LFS; a
+   chrooted node's guest is booted on $LFS with the chroot's view */
 int step_inguest(const struct stepper *sp, const struct node *n, const char *step);
 /* start step of node n with environment env (its paths are rewritten for a
    chrooted step); 0, or -1 after a message (sp->done is not called) */

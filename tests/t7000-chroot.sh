@@ -126,8 +126,47 @@ test_expect_success '--contain off: the same step writes where it likes (what th
 	rm -rf "$LFS/usr/local/share/escape" "$LFS/etc/escape-etc"
 '
 
+# the guest's files (scripts/guest.sh), where x32 programs run
+if command -v qemu-system-x86_64 >/dev/null && [ -s "${MLFS_GUEST_DIR:-/var/lib/mlfs/guest}/id" ]; then
+test_expect_success 'a needs_run recipe: its x32 steps run in a guest booted on $LFS, as chrooted, contained' '
+	mkdir -p r/runprobe &&
+	printf "{\"name\": \"runprobe\", \"version\": \"1\", \"stage\": \"system\", \"abis\": \"all\",\n" >r/runprobe/recipe.json &&
+	printf " \"needs_run\": true}\n" >>r/runprobe/recipe.json &&
+	cat >r/runprobe/build.sh <<-SH &&
+	# shellcheck shell=bash
+	build() {
+		cat >p.c <<-C
+		#include <stdio.h>
+		int main(void) { return puts(sizeof(void *) == 8 ? "8" : "4") < 0; }
+		C
+		\$CC -o p p.c
+		./p >out
+		test -d /run/mlfs/state && echo chrooted >>out
+		touch /etc/runprobe-escape 2>/dev/null || echo contained >>out
+	}
+	install() {
+		mkdir -p "\$DESTDIR\$LIBDIR/runprobe"
+		cp out "\$DESTDIR\$LIBDIR/runprobe/"
+	}
+	SH
+	"$MLFS" --state="$TRASH/st" build --lfs "$LFS" --abi 32,64,x32 -j 2 --recipes "$TRASH/r" \
+		--profiles "$TOP/abi-profiles" --contain require runprobe 2>runprobe.err ||
+	{ tail -n 30 runprobe.err st/logs/runprobe/x32.log; exit 1; }
+	printf "%s\n" 8 chrooted contained >want64 &&
+	printf "%s\n" 4 chrooted contained >want32 &&
+	test_cmp want64 "$LFS/usr/lib/runprobe/out" &&
+	test_cmp want32 "$LFS/usr/lib32/runprobe/out" &&
+	test_cmp want32 "$LFS/usr/libx32/runprobe/out" &&
+	grep -q "step .build. runs in a QEMU guest (.*), booted on \$LFS" st/logs/runprobe/x32.log &&
+	! grep -q "QEMU guest" st/logs/runprobe/32.log &&
+	test ! -e "$LFS/etc/runprobe-escape"
+'
+else
+	test_skip 'a needs_run recipe in the guest' "no qemu-system-x86_64 or no guest kernel (scripts/guest.sh)"
+fi
+
 test_expect_success '--cache: the chroot stage'"'"'s nodes restore into a fresh $LFS as they were built' '
-	rm -rf r/escape r/fifoprobe &&
+	rm -rf r/escape r/fifoprobe r/runprobe &&
 	. "$MIRROR/sources.env" &&
 	srcargs=() &&
 	for o in ${MLFS_SOURCE_ARGS:-}; do

@@ -29,6 +29,19 @@ test_expect_success 'a finished root boots as the guest root: its x32 program ru
 	test -z "$(guests)"
 '
 
+test_expect_success '--ro-root, --bind and --ro-bind: the root read-only, host dirs at other paths' '
+	rm -f small/etc/mark &&
+	mkdir -p rw ro && echo given >ro/f &&
+	ml guest --ro-root "$TRASH/small" --bind "$TRASH/rw=/run/x/rw" --ro-bind "$TRASH/ro=/run/x/ro" \
+		-- /bin/sh -c "cat /run/x/ro/f; echo w >/run/x/rw/f && echo rw-ok;
+			echo w >/run/x/ro/g || echo ro-refused; /bin/hello || echo root-refused \$?" >out 2>&1 &&
+	cat out &&
+	grep -qx given out && grep -qx rw-ok out && grep -qx ro-refused out && grep -qx "root-refused 1" out &&
+	test "$(cat rw/f)" = w && test ! -e ro/g && test ! -e small/etc/mark &&
+	test_expect_code 2 ml guest --bind "$TRASH/rw" -- /bin/true 2>err &&
+	grep -q "take DIR=PATH" err
+'
+
 test_expect_success 'a root without the command: its status, not a hang' '
 	test_expect_code 127 ml guest --root "$TRASH/small" -- /bin/nonexistent >out 2>&1
 '
