@@ -49,9 +49,12 @@ wallns(void)
 /* the bash program that runs one step of build.sh; DESTDIR is in the
    environment of the install step only (the other steps keep the shell
    variable): a build whose own make rules install into its tree, as
-   gettext's headers do, must not have them staged instead */
+   gettext's headers do, must not have them staged instead. The umask is
+   the book's (Chapter 4's .bashrc): the modes of what a step creates do not
+   depend on the umask of whoever started mlfs */
 static const char driver[] =
 	"set -e -o pipefail\n"
+	"umask 022\n"
 	"step=$1; shift\n"
 	"if [ \"$step\" = patch ]; then\n"
 	"  for p in \"$@\"; do\n"

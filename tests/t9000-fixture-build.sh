@@ -199,4 +199,23 @@ test_expect_success 'DESTDIR reaches the install step only, not a build that ins
 	esac
 '
 
+test_expect_success 'steps run with umask 022 whatever the umask mlfs was started with' '
+	mkdir -p um/probe/src &&
+	echo "{ \"name\": \"probe\", \"version\": \"1\", \"stage\": \"system\", \"sources\": [ { \"path\": \"src\" } ] }" >um/probe/recipe.json &&
+	echo probe >um/probe/src/README &&
+	cat >um/probe/build.sh <<-\EOF &&
+	# shellcheck shell=bash
+	install() {
+		mkdir -p "$DESTDIR/usr/share/probe/dir"
+		echo x >"$DESTDIR/usr/share/probe/file"
+		umask >"$DESTDIR/usr/share/probe/umask"
+	}
+	EOF
+	(umask 000 && "$MLFS" --state="$TRASH/st-um" build --abi 64 --recipes "$TRASH/um" \
+		--profiles "$TOP/abi-profiles" --root "$TRASH/root-um" probe 2>um.err) &&
+	test "$(cat root-um/usr/share/probe/umask)" = 0022 &&
+	test "$(stat -c %a root-um/usr/share/probe/file)" = 644 &&
+	test "$(stat -c %a root-um/usr/share/probe/dir)" = 755
+'
+
 test_done
