@@ -470,6 +470,39 @@ test_book_toolchain(void **state)
 	strvfree(&abis);
 }
 
+/* the project's own book: every node of the chroot stage after Chapter 7's
+   directories and essential files waits for them (util-linux's install
+   needs the group tty of /etc/group), whatever its deps_complete says */
+static void
+test_book_chroot_files(void **state)
+{
+	struct recipeset rs;
+	struct graph g;
+	struct strv abis = {0};
+	const struct recipe *files;
+	size_t checked = 0, bad = 0;
+
+	strvadd(&abis, "32");
+	strvadd(&abis, "64");
+	strvadd(&abis, "x32");
+	assert_int_equal(recipes_load(&rs, "recipes", "patches", &prof), 0);
+	assert_int_equal(graph_build(&g, &rs, &prof, &abis, 0), 0);
+	files = recipe_get(&rs, "lfs-files");
+	assert_non_null(files);
+	for (size_t i = 0; i < g.n; i++) {
+		struct node *n = g.nodes[i];
+		if (n->r->stage != STAGE_CHROOT || n->r->order <= files->order)
+			continue;
+		bad += !waits_for(&g, n, "lfs-files:64") + !waits_for(&g, n, "lfs-dirs:64");
+		checked++;
+	}
+	assert_true(checked >= 8);
+	assert_int_equal(bad, 0);
+	graph_release(&g);
+	recipes_release(&rs);
+	strvfree(&abis);
+}
+
 /* host mode has no nodes of the recipes only an LFS build uses, says why, and
    drops the edges to them; an LFS build keeps them */
 static void
@@ -556,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_primary_not_requested),
 		cmocka_unit_test(test_toolchain),
 		cmocka_unit_test(test_book_toolchain),
+		cmocka_unit_test(test_book_chroot_files),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),
 		cmocka_unit_test(test_select_and_keys),
