@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include "bincache.h"
+#include "extract.h"
 #include "hash.h"
 #include "os.h"
 #include "util.h"
@@ -465,7 +466,7 @@ checkmember(const char *arch, const char *top, struct archive_entry *e)
 static int
 unpack(const char *arch, const char *top)
 {
-	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive *a = archive_read_new(), *w = extract_diskwriter();
 	struct archive_entry *e;
 	int r, rc = 0;
 

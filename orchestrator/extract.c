@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,12 +297,25 @@ entry(struct unpack *u, struct archive *r, struct archive *w, struct archive_ent
 	return rc;
 }
 
+static pthread_mutex_t disklock = PTHREAD_MUTEX_INITIALIZER;
+
+struct archive *
+extract_diskwriter(void)
+{
+	struct archive *w;
+
+	pthread_mutex_lock(&disklock);
+	w = archive_write_disk_new();
+	pthread_mutex_unlock(&disklock);
+	return w;
+}
+
 static int
 unpack(struct unpack *u)
 {
 	int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
 		ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT;
-	struct archive *r = archive_read_new(), *w = archive_write_disk_new();
+	struct archive *r = archive_read_new(), *w = extract_diskwriter();
 	struct archive_entry *e;
 	int rc = 0, st;
 

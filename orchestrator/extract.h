@@ -4,6 +4,8 @@
 #ifndef MLFS_EXTRACT_H
 #define MLFS_EXTRACT_H
 
+struct archive;
+
 /* unpack archive into dest, which must not exist or be an empty directory;
    strip=1 removes the single top-level directory when the archive has exactly
    one (nothing is stripped otherwise). Modes (less setuid and setgid bits), symlinks and
@@ -14,5 +16,10 @@
    is complete (and stripped). Nothing is written outside dest; on any error
    dest is removed. Returns 0 or -1 after printing why. */
 int extract_archive(const char *archive, const char *dest, int strip);
+/* a new libarchive disk writer (the caller frees it with archive_write_free).
+   archive_write_disk_new() reads the umask by setting it to 0 and back: two
+   threads at it together (unpacks run in parallel) could leave the whole
+   process with umask 0; here they take turns */
+struct archive *extract_diskwriter(void);
 
 #endif

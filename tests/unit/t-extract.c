@@ -2,6 +2,7 @@
    hostile archives made with libarchive's writer */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,29 @@ test_errors(void **state)
 	free(d2);
 }
 
+/* make and free disk writers, as an unpack does */
+static void *
+writers(void *arg)
+{
+	for (int i = 0; i < 50000; i++)
+		archive_write_free(extract_diskwriter());
+	return arg;
+}
+
+/* unpacks run in parallel threads: the process's umask stays what it was */
+static void
+test_parallel_umask(void **state)
+{
+	pthread_t t[4];
+	mode_t before = umask(022);
+
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, writers, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(umask(before), 022);
+}
+
 int
 main(void)
 {
@@ -398,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_hardlink_ok),
 		cmocka_unit_test(test_setuid_dropped),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_parallel_umask),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
