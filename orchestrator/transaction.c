@@ -298,6 +298,7 @@ struct plan {
 	struct strv rms;         /* files and links to remove */
 	struct strv rmdirs;      /* directories to remove when empty, deepest first */
 	struct strv mkdirs;      /* directories to create */
+	struct strv chmods;      /* pairs: a directory of the package's, its new mode (octal) */
 	struct strv disown;      /* pairs: package, path it no longer owns */
 };
 
@@ -309,6 +310,7 @@ planfree(struct plan *p)
 	strvfree(&p->rms);
 	strvfree(&p->rmdirs);
 	strvfree(&p->mkdirs);
+	strvfree(&p->chmods);
 	strvfree(&p->disown);
 }
 
@@ -349,6 +351,13 @@ plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
 
 	for (size_t i = 0; i < nw->nf; i++) {
 		struct fentry *f = &nw->f[i], *o = man_find(old, f->path);
+		/* a directory the package had already takes the mode it stages now
+		   (a rebuild repairs its own); one it finds there keeps its own */
+		if (o && f->type == FT_DIR && bn_lstat(m->root, f->path, &st) == 0 &&
+		    S_ISDIR(st.st_mode) && (int)(st.st_mode & 07777) != f->mode) {
+			strvadd(&p->chmods, f->path);
+			strvtake(&p->chmods, xasprintf("%o", (unsigned)f->mode));
+		}
 		if (o && unchanged(m, o, f)) {
 			f->keep = 1;
 			if (f->how == HOW_TOOL)
@@ -405,6 +414,7 @@ intentjson(const char *pkg, const char *state, const struct plan *p, json_t *man
 	json_object_set_new(o, "renames", ren);
 	json_object_set_new(o, "removes", strvjson(&p->rms));
 	json_object_set_new(o, "rmdirs", strvjson(&p->rmdirs));
+	json_object_set_new(o, "chmods", strvjson(&p->chmods));
 	json_object_set_new(o, "disown", strvjson(&p->disown));
 	json_object_set(o, "manifest", man ? man : json_null());
 	return o;
@@ -479,6 +489,23 @@ disown(const struct mergectx *m, json_t *list)
 	return rc;
 }
 
+/* give the directories of list (pairs: path, octal mode) their modes; one
+   that is gone is no error */
+static int
+chmods(const struct mergectx *m, json_t *list)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i + 1 < json_array_size(list); i += 2) {
+		const char *d = json_string_value(json_array_get(list, i));
+		const char *mode = json_string_value(json_array_get(list, i + 1));
+		if (d && mode && bn_chmod(m->root, d, (mode_t)strtol(mode, NULL, 8)) < 0 &&
+		    errno != ENOENT)
+			rc = rooterr(m, "chmod", d);
+	}
+	return rc;
+}
+
 /* carry out an intent in state "commit": every step may already have been done */
 static int
 commit(const struct mergectx *m, json_t *in)
@@ -519,6 +546,7 @@ commit(const struct mergectx *m, json_t *in)
 		if (json_string_value(v))
 			bn_rmdir(m->root, json_string_value(v));
 	}
+	rc |= chmods(m, json_object_get(in, "chmods"));
 	if (rc < 0)
 		return rc;
 	if (disown(m, json_object_get(in, "disown")) < 0)
@@ -669,7 +697,7 @@ tx_apply(const struct mergectx *m, const char *pkg, const struct manifest *old,
 		text = json_dumps(man, JSON_INDENT(1));
 		cur = readfile(mpath, NULL);
 	}
-	if (p.tmps.n || p.rms.n || p.rmdirs.n || p.mkdirs.n || p.disown.n || !text || !cur ||
+	if (p.tmps.n || p.rms.n || p.rmdirs.n || p.mkdirs.n || p.chmods.n || p.disown.n || !text || !cur ||
 	    strcmp(text, cur)) {
 		json_decref(in);
 		in = intentjson(pkg, "commit", &p, man);

@@ -703,6 +703,47 @@ t_rollback_beneath_link(void **state)
 	assert_false(exists(inr("/usr/share/cut/.x.mlfs-new")));
 }
 
+/* the mode of the root's rel, or -1 */
+static int
+rootmode(const char *rel)
+{
+	struct stat st;
+
+	return lstat(inr(rel), &st) < 0 ? -1 : (int)(st.st_mode & 07777);
+}
+
+/* a rebuilt package gives the directories it had the modes it stages now,
+   also where the root's were changed; a directory a package finds in the
+   root the first time keeps its mode */
+static void
+t_dir_modes(void **state)
+{
+	struct recipe r, q;
+
+	recipeinit(&r, "dm");
+	recipeinit(&q, "dq");
+	put("dm1/usr/share/dm/f", "x\n", 0644);
+	put("dm1/tmp/.keep", "", 0644);
+	assert_int_equal(chmod(intop("dm1/usr/share/dm"), 0777), 0);
+	assert_int_equal(chmod(intop("dm1/tmp"), 01777), 0);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("dm1")), 0);
+	assert_int_equal(rootmode("/usr/share/dm"), 0777);
+	assert_int_equal(rootmode("/tmp"), 01777);
+	/* the rebuild stages 0755; the root's /tmp lost its sticky bit */
+	put("dm2/usr/share/dm/f", "x\n", 0644);
+	put("dm2/tmp/.keep", "", 0644);
+	assert_int_equal(chmod(intop("dm2/tmp"), 01777), 0);
+	assert_int_equal(chmod(inr("/tmp"), 0777), 0);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("dm2")), 0);
+	assert_int_equal(rootmode("/usr/share/dm"), 0755);
+	assert_int_equal(rootmode("/tmp"), 01777);
+	/* another package staging the same directory with another mode */
+	put("dq1/usr/share/dm/q", "q\n", 0644);
+	assert_int_equal(chmod(intop("dq1/usr/share/dm"), 0700), 0);
+	assert_int_equal(merge_node(&ctx, &q, "64", intop("dq1")), 0);
+	assert_int_equal(rootmode("/usr/share/dm"), 0755);
+}
+
 int
 main(void)
 {
@@ -723,6 +764,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_half_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_root_dirlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rollback_beneath_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_dir_modes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
