@@ -93,13 +93,16 @@ static const char driver[] =
  * and the shared ccache dir: a write anywhere else (an install without
  * DESTDIR, into the journal, into another node's tree) fails with the path.
  * Each writable dir is bound before the mount above it turns read-only, so
- * that its own mount stays writable.
+ * that its own mount stays writable. $LFS/tmp, when the setup makes it, is
+ * made as every /tmp is (mode 1777).
  */
 static const char chrootsetup[] =
 	"set -e\n"
+	"umask 022\n"
 	"lfs=$1 state=$2 recipes=$3 patches=$4 mode=$5 build=$6 stage=$7 shared=$8; shift 8\n"
 	"ro() { [ \"$mode\" != ro ] || mount -o remount,bind,ro \"$1\"; }\n"
-	"mkdir -p \"$lfs/dev\" \"$lfs/proc\" \"$lfs/sys\" \"$lfs/run\" \"$lfs/tmp\"\n"
+	"mkdir -p \"$lfs/dev\" \"$lfs/proc\" \"$lfs/sys\" \"$lfs/run\"\n"
+	"[ -d \"$lfs/tmp\" ] || install -d -m 1777 \"$lfs/tmp\"\n"
 	"if [ \"$mode\" = ro ]; then\n"
 	"  mount --bind \"$lfs\" \"$lfs\"\n"
 	"  mount --bind \"$lfs/tmp\" \"$lfs/tmp\"\n"
