@@ -256,6 +256,20 @@ echo "$out"
 fails=$((fails + $(grep -c '^not ok' <<<"$out" || true)))
 grep -q '^ok - -mx32: the program runs' <<<"$out" || notok "the guest ran no x32 program"
 
+# 3c. nothing is world-writable but /tmp and /var/tmp, which are sticky (the
+# book's modes: what a step creates follows umask 022)
+for d in tmp var/tmp; do
+	m=$(stat -c %a "$LFS/$d" 2>/dev/null || echo missing)
+	if [ "$m" = 1777 ]; then ok "/$d has mode 1777"; else notok "/$d: mode $m, not 1777"; fi
+done
+ww=$(find "$LFS" -xdev \( -path "$LFS/tmp" -o -path "$LFS/var/tmp" \) -prune -o \
+	! -type l -perm -0002 -printf '/%P\n' 2>/dev/null)
+if [ -z "$ww" ]; then
+	ok "no other file or directory is world-writable"
+else
+	notok "$(wc -l <<<"$ww") world-writable file(s) or dir(s), e.g. $(head -n 3 <<<"$ww" | tr '\n' ' ')"
+fi
+
 # 4. the times: every node (mlfs status), and every stage from its first
 # start to its last merge
 echo "--- per node:"
