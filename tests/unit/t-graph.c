@@ -430,6 +430,17 @@ waits_for(const struct graph *g, const struct node *from, const char *to)
 	return ok;
 }
 
+/* the project's own book for 32, 64 and x32, an LFS build */
+static void
+loadbook(struct recipeset *rs, struct graph *g, struct strv *abis)
+{
+	strvadd(abis, "32");
+	strvadd(abis, "64");
+	strvadd(abis, "x32");
+	assert_int_equal(recipes_load(rs, "recipes", "patches", &prof), 0);
+	assert_int_equal(graph_build(g, rs, &prof, abis, 0), 0);
+}
+
 /* the project's own book: no Chapter 8 node of any ABI starts before the
    glibc of its ABI, and none after the final gcc's page before it */
 static void
@@ -441,11 +452,7 @@ test_book_toolchain(void **state)
 	const struct recipe *glibc, *gcc;
 	size_t checked = 0, bad = 0;
 
-	strvadd(&abis, "32");
-	strvadd(&abis, "64");
-	strvadd(&abis, "x32");
-	assert_int_equal(recipes_load(&rs, "recipes", "patches", &prof), 0);
-	assert_int_equal(graph_build(&g, &rs, &prof, &abis, 0), 0);
+	loadbook(&rs, &g, &abis);
 	glibc = recipe_get(&rs, "glibc");
 	gcc = recipe_get(&rs, "gcc");
 	assert_non_null(glibc);
@@ -482,11 +489,7 @@ test_book_chroot_files(void **state)
 	const struct recipe *files;
 	size_t checked = 0, bad = 0;
 
-	strvadd(&abis, "32");
-	strvadd(&abis, "64");
-	strvadd(&abis, "x32");
-	assert_int_equal(recipes_load(&rs, "recipes", "patches", &prof), 0);
-	assert_int_equal(graph_build(&g, &rs, &prof, &abis, 0), 0);
+	loadbook(&rs, &g, &abis);
 	files = recipe_get(&rs, "lfs-files");
 	assert_non_null(files);
 	for (size_t i = 0; i < g.n; i++) {
