@@ -715,6 +715,22 @@ rootmode(const char *rel)
 /* a rebuilt package gives the directories it had the modes it stages now,
    also where the root's were changed; a directory a package finds in the
    root the first time keeps its mode */
+/* stage st with /usr/share/dm (mode dm, a file in it) and a sticky /tmp */
+static void
+stagedirs(const char *st, int dm)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "%s/usr/share/dm/f", st);
+	put(rel, "x\n", 0644);
+	snprintf(rel, sizeof(rel), "%s/tmp/.keep", st);
+	put(rel, "", 0644);
+	snprintf(rel, sizeof(rel), "%s/usr/share/dm", st);
+	assert_int_equal(chmod(intop(rel), dm), 0);
+	snprintf(rel, sizeof(rel), "%s/tmp", st);
+	assert_int_equal(chmod(intop(rel), 01777), 0);
+}
+
 static void
 t_dir_modes(void **state)
 {
@@ -722,17 +738,12 @@ t_dir_modes(void **state)
 
 	recipeinit(&r, "dm");
 	recipeinit(&q, "dq");
-	put("dm1/usr/share/dm/f", "x\n", 0644);
-	put("dm1/tmp/.keep", "", 0644);
-	assert_int_equal(chmod(intop("dm1/usr/share/dm"), 0777), 0);
-	assert_int_equal(chmod(intop("dm1/tmp"), 01777), 0);
+	stagedirs("dm1", 0777);
 	assert_int_equal(merge_node(&ctx, &r, "64", intop("dm1")), 0);
 	assert_int_equal(rootmode("/usr/share/dm"), 0777);
 	assert_int_equal(rootmode("/tmp"), 01777);
 	/* the rebuild stages 0755; the root's /tmp lost its sticky bit */
-	put("dm2/usr/share/dm/f", "x\n", 0644);
-	put("dm2/tmp/.keep", "", 0644);
-	assert_int_equal(chmod(intop("dm2/tmp"), 01777), 0);
+	stagedirs("dm2", 0755);
 	assert_int_equal(chmod(inr("/tmp"), 0777), 0);
 	assert_int_equal(merge_node(&ctx, &r, "64", intop("dm2")), 0);
 	assert_int_equal(rootmode("/usr/share/dm"), 0755);
