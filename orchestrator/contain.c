@@ -57,7 +57,7 @@ contain_parse(const char *s)
 void
 contain_wrap(const struct container *c, struct strv *args, const struct strv *writable)
 {
-	unshare_sh(args, boxsetup, "mlfs-box");
+	unshare_sh(args, boxsetup, "mlfs-box", 0);
 	strvtake(args, xasprintf("%ld", c->uid));
 	strvtake(args, xasprintf("%ld", c->gid));
 	for (size_t i = 0; i < writable->n; i++)

@@ -453,12 +453,20 @@ bundleexec(const char *prog, const char *dir)
 }
 
 void
-unshare_sh(struct strv *args, const char *script, const char *name)
+unshare_sh(struct strv *args, const char *script, const char *name, int ownpids)
 {
-	const char *pre[] = {"unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c"};
+	const char *pre[] = {"unshare", "--mount", "--propagation", "private"};
+	/* --kill-child: SIGKILL to the namespace's first process, and so to all of
+	   it, when unshare ends (a cancelled or killed step) */
+	const char *pids[] = {"--pid", "--fork", "--kill-child"};
 
 	for (size_t i = 0; i < sizeof(pre) / sizeof(*pre); i++)
 		strvadd(args, pre[i]);
+	for (size_t i = 0; ownpids && i < sizeof(pids) / sizeof(*pids); i++)
+		strvadd(args, pids[i]);
+	strvadd(args, "--");
+	strvadd(args, "/bin/sh");
+	strvadd(args, "-c");
 	strvadd(args, script);
 	strvadd(args, name);
 }

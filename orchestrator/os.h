@@ -7,8 +7,9 @@
 struct strv;
 
 /* append to args the command that runs sh script (as $0 name, its arguments
-   appended after) in a private mount namespace of its own */
-void unshare_sh(struct strv *args, const char *script, const char *name);
+   appended after) in a private mount namespace of its own; with ownpids also in
+   a PID namespace whose processes all end when the command does */
+void unshare_sh(struct strv *args, const char *script, const char *name, int ownpids);
 /* read a whole file into a fresh NUL-terminated string; sets *len; NULL and errno on failure */
 char *readfile(const char *path, size_t *len);
 /* write all n bytes to fd, again after EINTR; -1 with errno on failure */

@@ -83,10 +83,13 @@ static const char driver[] =
 
 /*
  * The chroot and system stages of an LFS build run inside `chroot $LFS`. Each
- * step enters a private mount namespace (unshare), mounts /dev, /proc, /sys
- * and /run there, binds the state, recipe and patch dirs under /run/mlfs, and
- * chroots. When the step's last process ends the namespace and its mounts go
- * with it, so nothing stays mounted after a crash.
+ * step enters a private mount namespace and a PID namespace (unshare), mounts
+ * /dev, /proc, /sys and /run there, binds the state, recipe and patch dirs
+ * under /run/mlfs, and chroots. When the step's last process ends the
+ * namespace and its mounts go with it, so nothing stays mounted after a crash.
+ * Its /proc shows the step's own processes alone (a test suite that walks
+ * /proc, as psmisc's fuser does, meets none of the host's), and a daemon the
+ * step leaves behind ends with it.
  *
  * Contained ("ro"), the step sees $LFS, the state, the recipes and the
  * patches read-only, except $LFS/tmp, the node's build tree and staging dir,
@@ -130,7 +133,7 @@ static const char chrootsetup[] =
 void
 step_chrootargs(const struct stepper *sp, const struct node *n, struct strv *args)
 {
-	unshare_sh(args, chrootsetup, "mlfs-chroot");
+	unshare_sh(args, chrootsetup, "mlfs-chroot", 1);
 	strvadd(args, sp->lfs);
 	strvadd(args, sp->state);
 	strvadd(args, sp->recipes);

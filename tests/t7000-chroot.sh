@@ -37,7 +37,9 @@ test_expect_success 'zlib, bzip2 and a probe build for 32, 64 and x32 inside it'
 	install() {
 		mkdir -p "\$DESTDIR\$LIBDIR/probe"
 		{ test -d /run/mlfs/state && echo chrooted; test -r /proc/self/status && echo proc;
-		  test -c /dev/null && echo dev; cat /etc/debian_version; } >"\$DESTDIR\$LIBDIR/probe/where"
+		  test -c /dev/null && echo dev; cat /etc/debian_version;
+		  tr "\\0" "\\n" </proc/1/cmdline | grep -qx mlfs-step && echo own-pids; } >"\$DESTDIR\$LIBDIR/probe/where"
+		setsid sleep 3517 </dev/null >/dev/null 2>&1 &
 	}
 	SH
 	"$MLFS" --state="$TRASH/st" build --lfs "$LFS" --abi 32,64,x32 -j 2 --recipes "$TRASH/r" \
@@ -53,6 +55,13 @@ test_expect_success 'the steps ran chrooted, with /proc and /dev' '
 		grep -q "^12" "$LFS/usr/$d/probe/where" || exit 1
 	done &&
 	! test -e /run/mlfs/state
+'
+
+test_expect_success 'each step has its own PID namespace: /proc shows the step alone, its daemons end with it' '
+	for d in lib lib32 libx32; do
+		grep -q "^own-pids$" "$LFS/usr/$d/probe/where" || exit 1
+	done &&
+	if pgrep -f "^sleep 3517$" >/dev/null; then pkill -f "^sleep 3517$"; exit 1; fi
 '
 
 test_expect_success 'the libraries are in the libdirs of their ABIs' '
