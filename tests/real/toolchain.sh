@@ -93,6 +93,9 @@ read -r -a allsrc <<<"$MLFS_SOURCE_ARGS"
 # include/gcc.sh handles the missing doc/.
 # Copies, not links: the chroot stage sees the recipes through a bind mount
 # of this directory, where a link to the project's tree would lead nowhere.
+# A page whose source this machine cannot get (MLFS_MISSING: Debian no
+# longer carries sysklogd) is left out, and said so: the pages after it then
+# follow the one before it.
 mkdir -p "$RECIPES"
 rm -rf "$RECIPES/include"
 cp -R "$TOP/recipes/include" "$RECIPES/include"
@@ -102,6 +105,11 @@ for st in $STAGES; do
 	[ -d "$TOP/recipes/$st" ] || die "no stage directory recipes/$st"
 	for d in "$TOP/recipes/$st"/*/; do
 		r=$(basename "$d")
+		if [[ " ${MLFS_MISSING:-} " == *" $r "* ]]; then
+			say "$r: left out of the book: this machine has no source for it (see $SOURCES/mirror/sources.table)"
+			rm -rf "${RECIPES:?}/$r"
+			continue
+		fi
 		rm -rf "$RECIPES/$r.tmp"
 		cp -R "$d" "$RECIPES/$r.tmp"
 		case $r in
