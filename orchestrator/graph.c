@@ -262,6 +262,32 @@ toolchainedges(struct graph *g, struct gidx *x)
 	}
 }
 
+/* an LFS build's node n of an ABI other than the primary waits for its ABI's
+   node of each host_depends entry that is an earlier page of its stage: book
+   order brings those before the primary node alone. A later page's entry is
+   left out, as on the primary ABI (readline links Chapter 6's ncurses). */
+static void
+earlierpages(struct node *n, const struct gidx *x, const char *primary)
+{
+	const struct recipe *r = n->r;
+
+	if (r->onepass || !strcmp(n->abi->name, primary))
+		return;
+	for (size_t i = 0; i < r->hostdepends.n; i++) {
+		char *name = xstrdup(r->hostdepends.v[i]), *pin = strchr(name, ':');
+		const struct recipe *d;
+		struct node *t;
+
+		if (pin)
+			*pin++ = '\0';
+		d = recipe_get(x->rs, name);
+		if (d && d->stage == r->stage && d->order && d->order < r->order &&
+		    (t = find(x, d, pin ? pin : n->abi->name)))
+			addedge(n, t);
+		free(name);
+	}
+}
+
 /* a "primary_first" recipe's node waits for the recipe's primary ABI node */
 static void
 primaryfirst(struct node *n, const struct gidx *x, const char *primary)
@@ -357,6 +383,8 @@ graph_build(struct graph *g, struct recipeset *rs, const struct profiles *p, con
 	if (!(flags & GRAPH_DECLARED)) {
 		implicitedges(g, &x);
 		toolchainedges(g, &x);
+		for (size_t i = 0; i < x.nall; i++)
+			earlierpages(x.all[i], &x, g->primary);
 	}
 	for (size_t i = 0; i < x.nall; i++)
 		primaryfirst(x.all[i], &x, g->primary);

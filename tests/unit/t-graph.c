@@ -192,8 +192,9 @@ test_primary_first(void **state)
 	free(dir);
 }
 
-/* host_depends: only in host mode (an LFS build has them from an earlier
-   stage), so no cycle with the book order */
+/* host_depends: in host mode; in an LFS build only an earlier page's, on the
+   ABIs other than the primary (which has it by book order), so no cycle with
+   the book order */
 static void
 test_host_depends(void **state)
 {
@@ -204,13 +205,21 @@ test_host_depends(void **state)
 	recipe(dir, "nc-temp", "\"stage\": \"temp\", \"abis\": \"all\"");
 	recipe(dir, "rl", "\"stage\": \"system\", \"order\": 810, \"abis\": \"all\", \"host_depends\": [\"nc\"]");
 	recipe(dir, "nc", "\"stage\": \"system\", \"order\": 829, \"abis\": \"all\"");
+	recipe(dir, "py", "\"stage\": \"system\", \"order\": 850, \"abis\": \"all\", "
+		"\"host_depends\": [\"nc\", \"rl\", \"nc-temp\"]");
 	loadf(dir, "32,64", &rs, &g, 0, GRAPH_DECLARED);
 	assert_true(deps_of(&g, "rl:32", "nc:32"));
+	assert_true(deps_of(&g, "py:32", "nc:32 rl:32"));
 	graph_release(&g);
 	recipes_release(&rs);
+	/* an LFS build: the primary ABI has them by book order; another ABI
+	   waits for its nodes of the earlier pages (rl, nc), not of a later
+	   page (rl's nc), nor of another stage (the stage rule has those) */
 	load(dir, "32,64", &rs, &g, 0);
 	assert_true(deps_of(&g, "rl:32", "nc-temp:64 nc-temp:32"));
 	assert_true(deps_of(&g, "nc:64", "rl:64 nc-temp:64 nc-temp:32"));
+	assert_true(deps_of(&g, "py:64", "nc:64 nc-temp:64 nc-temp:32"));
+	assert_true(deps_of(&g, "py:32", "nc:32 rl:32 nc-temp:64 nc-temp:32"));
 	graph_release(&g);
 	recipes_release(&rs);
 	unit_rmrf(dir);
@@ -506,6 +515,38 @@ test_book_chroot_files(void **state)
 	strvfree(&abis);
 }
 
+/* the project's own book: Python's 32 and x32 nodes (which run beside the
+   primary ABI's chain) link the libraries of their ABI that the book builds
+   on earlier pages, so they wait for them */
+static void
+test_book_python_libraries(void **state)
+{
+	const char *abis[] = {"32", "x32"};
+	const char *libs[] = {"zlib", "bzip2", "xz", "libffi", "expat", "openssl", "ncurses",
+		"readline", "gdbm", "libxcrypt"};
+	struct recipeset rs;
+	struct graph g;
+	struct strv sv = {0};
+	size_t bad = 0;
+
+	loadbook(&rs, &g, &sv);
+	for (size_t a = 0; a < 2; a++) {
+		char *py = xasprintf("python:%s", abis[a]);
+		struct node *n = graph_get(&g, py);
+		assert_non_null(n);
+		for (size_t i = 0; i < sizeof(libs) / sizeof(*libs); i++) {
+			char *lib = xasprintf("%s:%s", libs[i], abis[a]);
+			bad += !waits_for(&g, n, lib);
+			free(lib);
+		}
+		free(py);
+	}
+	assert_int_equal(bad, 0);
+	graph_release(&g);
+	recipes_release(&rs);
+	strvfree(&sv);
+}
+
 /* host mode has no nodes of the recipes only an LFS build uses, says why, and
    drops the edges to them; an LFS build keeps them */
 static void
@@ -593,6 +634,7 @@ main(void)
 		cmocka_unit_test(test_toolchain),
 		cmocka_unit_test(test_book_toolchain),
 		cmocka_unit_test(test_book_chroot_files),
+		cmocka_unit_test(test_book_python_libraries),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),
 		cmocka_unit_test(test_select_and_keys),
