@@ -92,12 +92,13 @@ static const char driver[] =
  * step leaves behind ends with it.
  *
  * Contained ("ro"), the step sees $LFS, the state, the recipes and the
- * patches read-only, except $LFS/tmp, the node's build tree and staging dir,
- * and the shared ccache dir: a write anywhere else (an install without
- * DESTDIR, into the journal, into another node's tree) fails with the path.
- * Each writable dir is bound before the mount above it turns read-only, so
- * that its own mount stays writable. $LFS/tmp, when the setup makes it, is
- * made as every /tmp is (mode 1777).
+ * patches read-only, except $LFS/tmp and $LFS/var/tmp (once lfs-dirs has
+ * made it: test suites put their files there, as gnulib's do), the node's
+ * build tree and staging dir, and the shared ccache dir: a write anywhere
+ * else (an install without DESTDIR, into the journal, into another node's
+ * tree) fails with the path. Each writable dir is bound before the mount
+ * above it turns read-only, so that its own mount stays writable. $LFS/tmp,
+ * when the setup makes it, is made as every /tmp is (mode 1777).
  */
 static const char chrootsetup[] =
 	"set -e\n"
@@ -109,6 +110,7 @@ static const char chrootsetup[] =
 	"if [ \"$mode\" = ro ]; then\n"
 	"  mount --bind \"$lfs\" \"$lfs\"\n"
 	"  mount --bind \"$lfs/tmp\" \"$lfs/tmp\"\n"
+	"  if [ -d \"$lfs/var/tmp\" ]; then mount --bind \"$lfs/var/tmp\" \"$lfs/var/tmp\"; fi\n"
 	"  ro \"$lfs\"\n"
 	"fi\n"
 	"mount --rbind /dev \"$lfs/dev\"\n"
@@ -230,7 +232,7 @@ bindarg(struct strv *args, int readonly, const char *host, const char *at)
 
 /* the shares of a step of n in a guest booted on $LFS: what chroot $LFS
    shows (chrootsetup), the state, recipe and patch dirs under /run/mlfs;
-   contained, $LFS and those dirs read-only except $LFS/tmp, the node's
+   contained, $LFS and those dirs read-only except $LFS/tmp, $LFS/var/tmp, the node's
    build tree and staging dir and the shared ccache dir */
 static void
 lfsguestargs(const struct stepper *sp, const struct node *n, struct strv *args)
@@ -238,11 +240,13 @@ lfsguestargs(const struct stepper *sp, const struct node *n, struct strv *args)
 	int ro = sp->chrootro;
 	char *dirs[] = {state_path(sp->state, "build", n->name, ""), state_stagedir(sp->state, n->name),
 		sp->shared ? xstrdup(sp->shared) : NULL};
-	char *tmp = pathjoin(sp->lfs, "tmp");
+	char *tmp = pathjoin(sp->lfs, "tmp"), *vartmp = pathjoin(sp->lfs, "var/tmp");
 
 	strvadd(args, ro ? "--ro-root" : "--root");
 	strvadd(args, sp->lfs);
 	bindarg(args, 0, tmp, "/tmp");
+	if (ro && exists(vartmp))
+		bindarg(args, 0, vartmp, "/var/tmp");
 	bindarg(args, ro, sp->state, "/run/mlfs/state");
 	for (int i = 0; ro && i < 3; i++)
 		if (dirs[i] && exists(dirs[i])) {
@@ -256,6 +260,7 @@ lfsguestargs(const struct stepper *sp, const struct node *n, struct strv *args)
 	for (int i = 0; i < 3; i++)
 		free(dirs[i]);
 	free(tmp);
+	free(vartmp);
 }
 
 /* `mlfs guest` for a step of n in src: outside chroot $LFS the state dir

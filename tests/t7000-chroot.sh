@@ -94,13 +94,14 @@ test_expect_success '--jobserver fifo: a chrooted step finds the fifo MAKEFLAGS 
 	grep -qx opened "$LFS/usr/lib/fifoprobe/where"
 '
 
-test_expect_success 'contained: a chrooted step writes only its own trees and /tmp' '
+test_expect_success 'contained: a chrooted step writes only its own trees, /tmp and /var/tmp' '
 	mkdir -p r/escape &&
 	printf "{\"name\": \"escape\", \"version\": \"1\", \"stage\": \"system\"}\n" >r/escape/recipe.json &&
 	cat >r/escape/build.sh <<-SH &&
 	# shellcheck shell=bash
 	build() {
 		echo ok >/tmp/escape-tmp
+		echo ok >/var/tmp/escape-vartmp
 		echo ok >"\$MLFS_SRC/built"
 		touch /run/mlfs/state/escape-state || true
 		touch /run/mlfs/recipes/escape/escape-recipe || true
@@ -123,6 +124,7 @@ test_expect_success 'contained: a chrooted step writes only its own trees and /t
 	test ! -e st/escape-state &&
 	test ! -e r/escape/escape-recipe &&
 	test -f "$LFS/tmp/escape-tmp" &&
+	test -f "$LFS/var/tmp/escape-vartmp" &&
 	test ! -e "$LFS/usr/share/escape"
 '
 
