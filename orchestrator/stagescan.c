@@ -1,6 +1,7 @@
 /* stagescan: a node's staging dir read into the entries its ABI contributes:
    layout links followed, libraries moved to their ABI's libdir (ELF class and
-   machine), symlinks and .pc files following them, .la and ignored paths dropped */
+   machine), symlinks and .pc files following them, .la, the info dir index and
+   ignored paths dropped */
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
@@ -505,6 +506,9 @@ centryfrom(struct centry *c, struct raw *e)
 	return 0;
 }
 
+/* the info directory index, never installed (rule 6) */
+static const char infodir[] = "/usr/share/info/dir";
+
 /* stagescan stagedir into the contribution c of node r:abi; -1 after printing errors */
 int
 stagescan(const struct mergectx *m, const struct recipe *r, const char *abi,
@@ -533,8 +537,11 @@ stagescan(const struct mergectx *m, const struct recipe *r, const char *abi,
 				e->staged, e->path);
 			break;
 		}
-		/* rule 6: libtool archives are removed, as the book does */
-		if ((e->type == FT_FILE && endswith(e->path, ".la")) || ignored(r, e->path))
+		/* rule 6: libtool archives are removed, as the book does; so is the
+		   info directory index, which each package's install rewrites with
+		   its own entries (install-info makes it again from the manuals) */
+		if ((e->type == FT_FILE && (endswith(e->path, ".la") || !strcmp(e->path, infodir))) ||
+		    ignored(r, e->path))
 			continue;
 		if (centryfrom(centry_add(c), e) < 0)
 			s.err = -1;

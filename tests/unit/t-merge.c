@@ -204,6 +204,29 @@ t_identical_once(void **state)
 	json_decref(man);
 }
 
+/* the info directory index, which every package with a manual stages with
+   its own entries, is installed by none of them: no collision */
+static void
+t_info_dir(void **state)
+{
+	const char *pkgs[] = { "rl", "lt" };
+	struct recipe r[2];
+
+	for (int i = 0; i < 2; i++) {
+		char rel[96], text[64];
+		recipeinit(&r[i], pkgs[i]);
+		snprintf(rel, sizeof(rel), "%s/usr/share/info/dir", pkgs[i]);
+		snprintf(text, sizeof(text), "* %s: (%s).\n", pkgs[i], pkgs[i]);
+		put(rel, text, 0644);
+		snprintf(rel, sizeof(rel), "%s/usr/share/info/%s.info", pkgs[i], pkgs[i]);
+		put(rel, "manual\n", 0644);
+		assert_int_equal(merge_node(&ctx, &r[i], "64", intop(pkgs[i])), 0);
+	}
+	assert_true(exists(inr("/usr/share/info/rl.info")));
+	assert_true(exists(inr("/usr/share/info/lt.info")));
+	assert_false(exists(inr("/usr/share/info/dir")));
+}
+
 static const char gmph[] =
 	"#ifndef GMPT_H\n#define GMPT_H\n#define GMPT_LIMB_BITS %d\n#define GMPT_ABI \"%s\"\n#endif\n";
 
@@ -760,6 +783,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_identical_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_info_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_wrap_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_relocate, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_relocate_refused, setup, teardown),
