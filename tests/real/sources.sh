@@ -21,7 +21,8 @@
 #     tarball nested in the orig (gcc-12) is unpacked instead of the orig, the
 #     package's own directory of a tag archive (expat/) is taken, and a tree
 #     without configure but with configure.ac is turned into a release-like
-#     tree (`autoreconf -fi`, else `NOCONFIGURE=1 ./autogen.sh`);
+#     tree (`autoreconf -fi`, else `NOCONFIGURE=1 ./autogen.sh`), and a link
+#     it made to a file of this machine becomes a copy;
 #   - a further source of a recipe (gcc's gmp) that is not byte-identical has
 #     its Debian orig copied into DIR under its Debian name: the recipe needs a
 #     copy naming that file and its sha256 (see tests/real/toolchain.sh);
@@ -307,6 +308,19 @@ prepare_tree() {
 	rm -rf "$t/autom4te.cache"
 }
 
+# replace each link in tree $1 that points out of it (kmod's autogen.sh runs
+# `autoreconf --symlink`: build-aux/ltmain.sh -> /usr/share/...) with a copy
+# of what it points to, found on this machine: inside chroot $LFS such a link
+# leads nowhere
+copy_outside_links() {
+	local l to
+	while IFS= read -r -d '' l; do
+		to=$(readlink -f "$l")
+		[ -f "$to" ] || continue
+		cp --remove-destination "$to" "$l"
+	done < <(find "$1" -type l -lname '/*' -print0)
+}
+
 # the tree of orig $1 (upstream stem $2), unpacked and prepared once; sets
 # $tree and $treedone
 make_tree() {
@@ -317,6 +331,7 @@ make_tree() {
 	id="${orig##*/} $(filesum sha256 "$orig")"
 	if [ -d "$tree" ] && [ "$(head -n 1 "$tree.stamp" 2>/dev/null)" = "$id" ]; then
 		treedone=$(sed -n 2p "$tree.stamp")
+		copy_outside_links "$tree"
 		return 0
 	fi
 	rm -rf "$tree" "$tree.tmp" "$tree.stamp"
@@ -327,6 +342,7 @@ make_tree() {
 	treedone=$(prepare_tree "$tree" "$stem") ||
 		treedone="${treedone}UNPREPARED: $(tail -n 1 "$tree.prep.err"); "
 	treedone=${treedone%; }
+	copy_outside_links "$tree"
 	printf '%s\n%s\n' "$id" "$treedone" >"$tree.stamp"
 }
 
