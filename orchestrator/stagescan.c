@@ -539,7 +539,7 @@ stagescan(const struct mergectx *m, const struct recipe *r, const char *abi,
 		}
 		/* rule 6: libtool archives are removed, as the book does; so is the
 		   info directory index, which each package's install rewrites with
-		   its own entries (install-info makes it again from the manuals) */
+		   its own entries (install-info can make it again from the manuals) */
 		if ((e->type == FT_FILE && (endswith(e->path, ".la") || !strcmp(e->path, infodir))) ||
 		    ignored(r, e->path))
 			continue;
