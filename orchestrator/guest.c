@@ -58,6 +58,11 @@ static const char init_script[] =
 	"$b mount -t sysfs sys /root/sys\n"
 	"$b mount -t devtmpfs dev /root/dev || fail 'cannot mount /dev'\n"
 	"$b mkdir -p /root/dev/pts /root/dev/shm\n"
+	/* devtmpfs has no fd links; bash's process substitution needs /dev/fd */
+	"$b ln -sfn /proc/self/fd /root/dev/fd\n"
+	"$b ln -sf /proc/self/fd/0 /root/dev/stdin\n"
+	"$b ln -sf /proc/self/fd/1 /root/dev/stdout\n"
+	"$b ln -sf /proc/self/fd/2 /root/dev/stderr\n"
 	"$b mount -t devpts devpts /root/dev/pts\n"
 	"$b mount -t tmpfs shm /root/dev/shm\n"
 	"$b mkdir -p /root/run/mlfs-guest\n"

@@ -153,6 +153,8 @@ test_expect_success 'a needs_run recipe: its x32 steps run in a guest booted on 
 		\$CC -o p p.c
 		./p >out
 		test -d /run/mlfs/state && echo chrooted >>out
+		cat <(echo procsub) >>out
+		test -L /dev/stdin && test -L /dev/stderr && echo stdio >>out
 		touch /etc/runprobe-escape 2>/dev/null || echo contained >>out
 	}
 	install() {
@@ -163,8 +165,8 @@ test_expect_success 'a needs_run recipe: its x32 steps run in a guest booted on 
 	"$MLFS" --state="$TRASH/st" build --lfs "$LFS" --abi 32,64,x32 -j 2 --recipes "$TRASH/r" \
 		--profiles "$TOP/abi-profiles" --contain require runprobe 2>runprobe.err ||
 	{ tail -n 30 runprobe.err st/logs/runprobe/x32.log; exit 1; }
-	printf "%s\n" 8 chrooted contained >want64 &&
-	printf "%s\n" 4 chrooted contained >want32 &&
+	printf "%s\n" 8 chrooted procsub stdio contained >want64 &&
+	printf "%s\n" 4 chrooted procsub stdio contained >want32 &&
 	test_cmp want64 "$LFS/usr/lib/runprobe/out" &&
 	test_cmp want32 "$LFS/usr/lib32/runprobe/out" &&
 	test_cmp want32 "$LFS/usr/libx32/runprobe/out" &&
