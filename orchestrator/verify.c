@@ -99,13 +99,17 @@ checkentry(const char *root, json_t *e, struct vdamage *d)
 			damage(d, e, "links to '%s', the manifest says '%s'", buf, want ? want : "");
 		return;
 	}
-	if (!strcmp(type, "dir"))
+	snprintf(m1, sizeof(m1), "%04o", (unsigned)(st.st_mode & 07777));
+	snprintf(m2, sizeof(m2), "%04o", (unsigned)mode);
+	/* a directory keeps the mode of whichever package made it first, so
+	   only a write permission none of them asked for is damage */
+	if (!strcmp(type, "dir")) {
+		if (st.st_mode & 022 & ~(mode_t)mode)
+			damage(d, e, "mode %s lets others write, the manifest says %s", m1, m2);
 		return;
-	if ((int)(st.st_mode & 07777) != mode) {
-		snprintf(m1, sizeof(m1), "%04o", (unsigned)(st.st_mode & 07777));
-		snprintf(m2, sizeof(m2), "%04o", (unsigned)mode);
-		damage(d, e, "mode %s, the manifest says %s", m1, m2);
 	}
+	if ((int)(st.st_mode & 07777) != mode)
+		damage(d, e, "mode %s, the manifest says %s", m1, m2);
 	want = jstr(e, "hash");
 	if (bn_hash(root, path, hex) < 0)
 		damage(d, e, "cannot be read: %s%s", bn_strerror(errno), "");

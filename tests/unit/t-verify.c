@@ -93,6 +93,14 @@ test_damage(void **state)
 	expect("pa", "'/usr/bin/l': links to 'b', the manifest says 'a'");
 	assert_int_equal(unit_sh("cd %s/root && rm usr/bin/l", dir), 0);
 	expect("pa", "'/usr/bin/l': missing");
+	assert_int_equal(unit_sh("cd %s/root && ln -s a usr/bin/l && chmod 775 usr/bin", dir), 0);
+	expect("pa", "'/usr/bin': mode 0775 lets others write, the manifest says 0755");
+	/* a directory may be stricter than the package staged it (another made it first) */
+	assert_int_equal(unit_sh("cd %s/root && chmod 700 usr/bin", dir), 0);
+	assert_int_equal(verify_package(root, "pa", &d), 0);
+	vdamage_free(&d);
+	assert_int_equal(unit_sh("cd %s/root && chmod 755 usr/bin && rm usr/bin/l", dir), 0);
+	expect("pa", "'/usr/bin/l': missing");
 	/* the package's directory replaced by a link to the host's */
 	assert_int_equal(unit_sh("cd %s && mkdir -p host && echo doc >host/d && "
 		"mv root/usr/share/p root/p.old && ln -s %s/host root/usr/share/p", dir, dir), 0);
