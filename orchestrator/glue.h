@@ -4,8 +4,9 @@
      loader links where the loader's path is not in its libdir
        (/lib64/ld-linux-x86-64.so.2 -> ../usr/lib/ld-linux-x86-64.so.2), made
        only once the loader is in the root
-     /etc/ld.so.conf.d/mlfs-multilib.conf listing every libdir (and
-       /etc/ld.so.conf including that directory, when it is missing)
+     /etc/ld.so.conf.d/mlfs-multilib.conf listing every libdir (and, when
+       it is missing, the book's /etc/ld.so.conf: /usr/local/lib, /opt/lib
+       and an include of that directory)
      /usr/bin/<triplet>-pkg-config and its pkgconf personality
        /usr/share/pkgconfig/personality.d/<triplet>.personality
      /usr/bin/<triplet>-gcc and -g++ for every ABI but 64 (the build machine's)
@@ -15,6 +16,7 @@
      /usr/share/mlfs/cmake/<abi>.cmake   a CMake toolchain file
      /usr/share/mlfs/cargo/config.toml   Rust linkers for the other ABIs' targets,
                                          and every target's pkg-config ([env])
+     /var/lib/mlfs/glue.list   every file and link above, for mlfs verify
    The pkg-config wrappers ignore the caller's PKG_CONFIG_PATH, _LIBDIR and
    _SYSROOT_DIR: they answer for their ABI and root only.
    In host mode the root is a sysroot used from outside: paths inside the
@@ -36,7 +38,12 @@ struct gluectx {
 	const char *cxx;              /* C++ compiler; NULL: "g++" */
 	int hostmode;                 /* 1: the root is a sysroot used from the host */
 	const struct strv *norun;     /* ABIs whose programs cannot run here (may be NULL) */
+	struct strv *made;            /* glue_write's own (leave NULL): the paths it made */
 };
+
+/* the list of the files and links the glue made, in the root (mlfs verify
+   does not call them unowned) */
+#define GLUE_LIST "/var/lib/mlfs/glue.list"
 
 /* write every glue file into the root; -1 after printing errors */
 int glue_write(const struct gluectx *g);

@@ -236,6 +236,19 @@ strvfree(struct strv *sv)
 	sv->n = sv->cap = 0;
 }
 
+static int
+cmpstrp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+strvsort(struct strv *sv)
+{
+	if (sv->n)
+		qsort(sv->v, sv->n, sizeof(*sv->v), cmpstrp);
+}
+
 int
 endswith(const char *s, const char *suffix)
 {

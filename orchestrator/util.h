@@ -63,6 +63,8 @@ void strvtake(struct strv *sv, char *s);
 long strvfind(const struct strv *sv, const char *s);
 /* free every string and the array */
 void strvfree(struct strv *sv);
+/* sort in strcmp order */
+void strvsort(struct strv *sv);
 
 /* 1 when s ends with suffix */
 int endswith(const char *s, const char *suffix);

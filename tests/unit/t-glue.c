@@ -99,7 +99,9 @@ t_links(void **state)
 	assert_non_null(strstr(s, "\n/usr/lib32\n"));
 	assert_non_null(strstr(s, "\n/usr/libx32\n"));
 	free(s);
-	assert_int_equal(unit_sh("grep -qx 'include /etc/ld.so.conf.d/\\*.conf' '%s'", inr("/etc/ld.so.conf")), 0);
+	/* the book's ld.so.conf where there was none */
+	assert_int_equal(unit_sh("grep -qx 'include /etc/ld.so.conf.d/\\*.conf' '%s' && grep -qx /usr/local/lib '%s' && "
+		"grep -qx /opt/lib '%s'", inr("/etc/ld.so.conf"), inr("/etc/ld.so.conf"), inr("/etc/ld.so.conf")), 0);
 	/* glibc merged: the loaders are linked from where programs look for them */
 	assert_int_equal(unit_sh("touch '%s' '%s' '%s'", inr("/usr/lib/ld-linux-x86-64.so.2"),
 		inr("/usr/lib32/ld-linux.so.2"), inr("/usr/libx32/ld-linux-x32.so.2")), 0);
@@ -108,6 +110,18 @@ t_links(void **state)
 	linkis("/usr/lib/ld-linux.so.2", "../lib32/ld-linux.so.2");
 	assert_int_equal(unit_sh("test -f '%s'", inr("/libx32/ld-linux-x32.so.2")), 0);
 	assert_int_equal(unit_sh("test -L '%s'", inr("/usr/libx32/ld-linux-x32.so.2")), 1);
+	/* the list names what the glue made, links too */
+	assert_int_equal(unit_sh("grep -qx /usr/lib/ld-linux.so.2 '%s' && grep -qx /lib32 '%s' && "
+		"grep -qx /etc/ld.so.conf '%s' && ! grep -qx /usr/lib32 '%s'", inr(GLUE_LIST), inr(GLUE_LIST),
+		inr(GLUE_LIST), inr(GLUE_LIST)), 0);
+	/* an ld.so.conf an older mlfs wrote is replaced; one of the user's is kept */
+	assert_int_equal(unit_sh("echo 'include /etc/ld.so.conf.d/*.conf' >'%s'", inr("/etc/ld.so.conf")), 0);
+	assert_int_equal(glue_write(&g), 0);
+	assert_int_equal(unit_sh("grep -qx /opt/lib '%s'", inr("/etc/ld.so.conf")), 0);
+	assert_int_equal(unit_sh("echo /mine >'%s'", inr("/etc/ld.so.conf")), 0);
+	assert_int_equal(glue_write(&g), 0);
+	assert_int_equal(unit_sh("echo /mine | cmp - '%s' && ! grep -qx /etc/ld.so.conf '%s'",
+		inr("/etc/ld.so.conf"), inr(GLUE_LIST)), 0);
 	/* temps of a glue cut by kill -9 go when the glue is written again */
 	assert_int_equal(unit_sh("echo half >'%s.tmp.99999' && ln -sf usr/lib32 '%s.mlfs-new'",
 		inr("/usr/share/mlfs/cargo/config.toml"), inr("/lib32")), 0);
