@@ -175,9 +175,6 @@ static const char bookldconf[] =
 	"# Add an include directory\n"
 	"include /etc/ld.so.conf.d/*.conf\n";
 
-/* what mlfs before the book's file wrote: still mlfs's to replace */
-static const char oldldconf[] = "include /etc/ld.so.conf.d/*.conf\n";
-
 static int
 sametext(const char *text, size_t len, const char *want)
 {
@@ -195,7 +192,7 @@ ownldconf(const struct gluectx *g)
 
 	if (exists(conf)) {
 		text = readfile(conf, &len);
-		own = !sametext(text, len, oldldconf) && !sametext(text, len, bookldconf);
+		own = !sametext(text, len, bookldconf);
 		free(text);
 	}
 	free(conf);
