@@ -133,6 +133,8 @@ chrootcopy(struct icecc *ic, const char *createenv)
 	return rc;
 }
 
+static void dropstale(struct icecc *ic);
+
 void
 icecc_init(struct icecc *ic, const char *state, const char *lfs, const char *tgt,
 	const struct strv *chroot)
@@ -165,6 +167,8 @@ icecc_init(struct icecc *ic, const char *state, const char *lfs, const char *tgt
 		free(ic->createenv);
 		ic->createenv = NULL;
 	}
+	if (exists(env))
+		dropstale(ic);
 	free(env);
 }
 
@@ -403,6 +407,62 @@ done:
 	free(log);
 	free(made);
 	return rc < 0 ? -1 : 0;
+}
+
+/* remove KEY.tar.gz in env and KEY.log beside it; their bytes */
+static unsigned long long
+dropkey(const struct icecc *ic, const char *key)
+{
+	char *tar = xasprintf("%s/icecc/env/%s.tar.gz", ic->state, key);
+	char *log = xasprintf("%s/icecc/%s.log", ic->state, key);
+	struct stat st;
+	unsigned long long bytes = stat(tar, &st) == 0 ? (unsigned long long)st.st_size : 0;
+
+	if (unlink(tar) < 0 && errno != ENOENT)
+		warn("--icecc: cannot remove '%s':", tar);
+	unlink(log);
+	free(log);
+	free(tar);
+	return bytes;
+}
+
+/* drop the tarballs of toolchains $LFS no longer has (replaced by a later
+   page, or removed with /tools): a build calls this before any step starts,
+   so no compile is using one */
+static void
+dropstale(struct icecc *ic)
+{
+	char *env = icepath(ic, "env");
+	DIR *d = opendir(env);
+	struct strv keep = {0}, stale = {0};
+	struct toolchain t;
+	struct dirent *e;
+	unsigned long long bytes = 0;
+
+	if (identify(ic, ICECC_CROSS, &t) == 0)
+		strvadd(&keep, t.key);
+	tcfree(&t);
+	if (identify(ic, ICECC_CHROOT, &t) == 0)
+		strvadd(&keep, t.key);
+	tcfree(&t);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *key = endswith(e->d_name, ".tar.gz") ? xasprintf("%.*s", (int)(n - 7), e->d_name) : NULL;
+		if (key && strvfind(&keep, key) < 0)
+			strvtake(&stale, key);
+		else
+			free(key);
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < stale.n; i++)
+		bytes += dropkey(ic, stale.v[i]);
+	if (stale.n)
+		fprintf(stderr, "mlfs: icecc: removed %zu tarball(s) of toolchains that $LFS no longer "
+			"has (%.1f MB)\n", stale.n, bytes / 1e6);
+	strvfree(&keep);
+	strvfree(&stale);
+	free(env);
 }
 
 /* STATE/icecc/env/KEY.tar.gz; caller frees */

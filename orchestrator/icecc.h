@@ -22,7 +22,8 @@
    STATE/icecc/env/KEY.tar.gz, KEY naming the stage kind and a hash of the
    paths, sizes, mtimes and inodes of the drivers, cc1, cc1plus and as: a
    rebuilt compiler gets a tarball of its own, an unchanged one is packed
-   once for every build of the state. ICECC_VERSION names it in the step's
+   once for every build of the state; a build starts by removing the
+   tarballs of toolchains $LFS no longer has. ICECC_VERSION names it in the step's
    environment. A compiler that does not exist yet (the stages before gcc is
    built) or a tarball that cannot be made (its output in STATE/icecc/KEY.log)
    leaves the step's compiles local, after a warning. */

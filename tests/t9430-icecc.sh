@@ -254,6 +254,17 @@ test_expect_success 'the chroot build equals a local one; an unchanged toolchain
 	test "$(remotejobs "$key")" -ge $((n + 3))
 '
 
+test_expect_success 'a rebuilt compiler gets a new tarball; the next build removes the old one' '
+	old=$(cd st-c/icecc/env && ls chroot-*.tar.gz) && test -n "$old" &&
+	gcc=$(chroot lfsc readlink -f /usr/bin/gcc) && touch "lfsc$gcc" &&
+	"$MLFS" --state="$TRASH/st-c" clean libdemo 2>/dev/null &&
+	inbuild "\"$MLFS\" --state=\"$TRASH/st-c\" build --icecc 2>\"$TRASH/c4.err\"" &&
+	grep_q "3 of 3 node(s) built" c4.err &&
+	grep_q "mlfs: icecc: removed 1 tarball(s) of toolchains that \$LFS no longer has" c4.err &&
+	cat st-c/logs/libdemo/*.log >c4.logs && grep_q "packed the toolchain" c4.logs &&
+	ls st-c/icecc/env >env.now && test "$(wc -l <env.now)" -eq 1 && ! grep -qx "$old" env.now
+'
+
 test_expect_success 'an unreachable daemon: a clear message, local compiles, no hang' '
 	inns sched "$MLFS" --state="$TRASH/st-nod" build --icecc --abi 64 --recipes "$TRASH/recipes" \
 		--profiles "$TOP/abi-profiles" --root "$TRASH/root" 2>nod.err &&
