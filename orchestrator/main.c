@@ -60,7 +60,7 @@ static const char usage_text[] =
 	"  plan [PKG...]      print what a build would run, in order\n"
 	"  rebuild PKG[:ABI]  rebuild these nodes (--dependents: and what depends on them)\n"
 	"  fetch [PKG...]     download and verify the sources\n"
-	"  status [PKG...]    each node: done, failed, interrupted or pending\n"
+	"  status [PKG...]    each node: done, failed, interrupted, running or pending\n"
 	"  log NODE           print a node's log (NODE is PKG:ABI)\n"
 	"  clean PKG[:ABI]    forget these nodes' builds so that the next build redoes them\n"
 	"  uninstall PKG      remove a package's files from the root\n"
@@ -420,8 +420,9 @@ cmd_status(struct cli *c)
 	struct world w;
 	struct journal j;
 	char *path;
-	size_t counts[4] = {0}, restored = 0;
-	const char *names[4] = {"done", "failed", "interrupted", "pending"};
+	size_t counts[5] = {0}, restored = 0;
+	const char *names[5] = {"done", "failed", "interrupted", "pending", "running"};
+	long holder = state_holder(c->o.state);
 
 	plan_load(&w, &c->o, c->stats);
 	plan_scope(&w.g, &c->args);
@@ -436,27 +437,39 @@ cmd_status(struct cli *c)
 		if (c->args.n && !n->sel)
 			continue;
 		const struct jstate *s = journal_get(&j, n->name);
-		int k = 3;
-		if (s && s->ev == J_MERGED && !strcmp(s->key, n->key))
+		int same = s && !strcmp(s->key, n->key), k = 3;
+		/* begun, not ended: running, or cut by a kill when no mlfs holds the state */
+		int begun = same && (s->ev == J_START || s->ev == J_STEP || s->ev == J_STAGED);
+		if (same && s->ev == J_MERGED)
 			k = 0;
-		else if (s && s->ev == J_FAILED && !strcmp(s->key, n->key))
+		else if (same && s->ev == J_FAILED)
 			k = 1;
-		else if (s && s->ev == J_INTERRUPTED && !strcmp(s->key, n->key))
+		else if ((same && s->ev == J_INTERRUPTED) || (begun && !holder))
 			k = 2;
+		else if (begun)
+			k = 4;
 		counts[k]++;
 		int rest = k == 0 && s->step && !strcmp(s->step, "restore");
 		restored += rest;
 		printf("%-12s %-24s", rest ? "restored" : names[k], n->name);
 		if (k == 0 && s->secs > 0)
 			printf(" %.1f s", s->secs);
-		if ((k == 1 || k == 2) && s->step)
+		if ((k == 1 || (k == 2 && !begun)) && s->step)
 			printf(" at step '%s'", s->step);
+		else if (begun && k == 2)
+			printf(" killed%s%s%s", s->step ? ", step '" : "", s->step ? s->step : "",
+				s->step ? "' done" : "");
+		else if (begun && s->step)
+			printf(" step '%s' done", s->step);
 		putchar('\n');
 	}
 	printf("%zu done", counts[0]);
 	if (restored)
 		printf(" (%zu restored)", restored);
-	printf(", %zu failed, %zu interrupted, %zu pending\n", counts[1], counts[2], counts[3]);
+	printf(", %zu failed, %zu interrupted, ", counts[1], counts[2]);
+	if (counts[4])
+		printf("%zu running (mlfs pid %ld), ", counts[4], holder);
+	printf("%zu pending\n", counts[3]);
 	journal_close(&j);
 	free(path);
 	plan_release(&w);

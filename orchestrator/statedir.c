@@ -217,3 +217,25 @@ state_lock(const char *state)
 	free(p);
 	return fd;
 }
+
+long
+state_holder(const char *state)
+{
+	char *p = xasprintf("%s/lock", state), pid[32];
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	long holder = 0;
+	ssize_t n;
+
+	free(p);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		holder = strtol(pid, NULL, 10);
+		if (holder <= 0)
+			holder = -1;  /* held, by a pid not yet written */
+	}
+	close(fd);
+	return holder < 0 ? 1 : holder;
+}

@@ -25,6 +25,9 @@ char *state_pgidpath(const char *state, const char *node);
 /* take the state dir's lock, held until the process exits: one mlfs at a time
    changes a state dir; the fd, or -1 after a message naming the holder */
 int state_lock(const char *state);
+/* the pid of the mlfs holding the state dir's lock (a build running), or 0
+   when none holds it */
+long state_holder(const char *state);
 /* let the tree at path go without waiting for it: renamed into STATE/trash,
    then removed in the background; -1 with a message */
 int state_discard(const char *state, const char *path);

@@ -55,6 +55,25 @@ test_expect_success '--from-step names a step that does not exist' '
 	grep -q "from-step takes" bad.err
 '
 
+test_expect_success 'status during a build shows the running nodes; after kill -9, the killed ones' '
+	cp recipes/slow/build.sh slow.good &&
+	printf "build_64() {\n\tfor i in \$(seq 400); do [ -e %s/go ] && break; sleep 0.05; done\n\tbuild\n}\n" \
+		"$TRASH" >>recipes/slow/build.sh &&
+	{ "$MLFS" --state="$TRASH/st" build -j 3 2>run.err & } &&
+	pid=$! &&
+	for i in $(seq 200); do grep -q "slow:64: build" run.err 2>/dev/null && break; sleep 0.05; done &&
+	ml status >running.out &&
+	grep -q "^running  *slow:64 *$" running.out &&
+	grep -q " running (mlfs pid $pid), " running.out &&
+	kill -9 $pid && { wait $pid || true; } &&
+	ml status >killed.out &&
+	grep -q "^interrupted  *slow:64  *killed$" killed.out &&
+	! grep -q "^running" killed.out &&
+	cp slow.good recipes/slow/build.sh &&
+	ml build -q &&
+	ml status | grep -q "^9 done"
+'
+
 test_expect_success 'Ctrl-C stops every job, journals it and exits 130' '
 	ml clean slow >/dev/null 2>&1 &&
 	{ "$MLFS" --state="$TRASH/st" build --keep-build -j 3 2>int.err & } &&
