@@ -408,6 +408,12 @@ merge_run(struct work *w)
 	   (the chroot stage) run programs that request it */
 	if (nw->rc == 0)
 		nw->rc = glue(c);
+	/* the book's installs in the chroot run ldconfig: so does each merge there */
+	if (nw->rc == 0 && c->o->lfs && !c->o->root && nw->n->r->stage >= STAGE_CHROOT) {
+		if (f)
+			fflush(f);
+		glue_ldcache(c->o->lfs, f ? fileno(f) : -1);
+	}
 	/* a failed store is a warning in the node's log: the node is merged */
 	if (nw->rc == 0 && c->bc.dir && !((struct nrun *)nw->n->data)->restored &&
 	    bincache_put(&c->bc, nw->n->name, nw->n->key, stage) < 0)

@@ -16,7 +16,8 @@
      /usr/share/mlfs/cmake/<abi>.cmake   a CMake toolchain file
      /usr/share/mlfs/cargo/config.toml   Rust linkers for the other ABIs' targets,
                                          and every target's pkg-config ([env])
-     /var/lib/mlfs/glue.list   every file and link above, for mlfs verify
+     /var/lib/mlfs/glue.list   every file and link above (and the loader
+                               cache, outside host mode), for mlfs verify
    The pkg-config wrappers ignore the caller's PKG_CONFIG_PATH, _LIBDIR and
    _SYSROOT_DIR: they answer for their ABI and root only.
    In host mode the root is a sysroot used from outside: paths inside the
@@ -47,5 +48,10 @@ struct gluectx {
 
 /* write every glue file into the root; -1 after printing errors */
 int glue_write(const struct gluectx *g);
+/* rebuild the loader cache (/etc/ld.so.cache) of the LFS root with its own
+   ldconfig, run in chroot root, as the book's installs do, once the root has
+   /usr/sbin/ldconfig and /etc/ld.so.conf; its output to logfd (-1: none); a
+   failure is a warning */
+void glue_ldcache(const char *root, int logfd);
 
 #endif

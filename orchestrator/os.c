@@ -262,6 +262,13 @@ abspath(const char *path)
 int
 runwait(char *const argv[], const char *cwd)
 {
+	return runwaitto(argv, cwd, -2);
+}
+
+/* outfd -2: stdout and stderr stay this process's */
+int
+runwaitto(char *const argv[], const char *cwd, int outfd)
+{
 	extern char **environ;
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
@@ -269,6 +276,12 @@ runwait(char *const argv[], const char *cwd)
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (outfd == -1)
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	else if (outfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, outfd, 1);
+	if (outfd != -2)
+		posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	if (cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, cwd);
 	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);

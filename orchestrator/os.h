@@ -41,6 +41,8 @@ int syncdir(const char *path);
 /* run argv (PATH searched) in cwd (NULL: here) with stdin from /dev/null and
    wait for it alone; returns its exit status, 128+signal, or -1 when it cannot start */
 int runwait(char *const argv[], const char *cwd);
+/* runwait, with stdout and stderr to outfd (-1: to /dev/null) */
+int runwaitto(char *const argv[], const char *cwd, int outfd);
 
 /* the first executable file named name in $PATH (/usr/bin:/bin when it is
    unset), absolute; NULL when none; caller frees */

@@ -506,8 +506,16 @@ centryfrom(struct centry *c, struct raw *e)
 	return 0;
 }
 
-/* the info directory index, never installed (rule 6) */
-static const char infodir[] = "/usr/share/info/dir";
+int
+scan_neverinstalled(const char *path)
+{
+	/* libtool archives go, as the book removes them; each package's install
+	   rewrites the info index with its own entries (install-info can make it
+	   again from the manuals); glibc's install makes a loader cache of its
+	   staging dir, and the build makes the root's after each merge */
+	return endswith(path, ".la") || !strcmp(path, "/usr/share/info/dir") ||
+		!strcmp(path, "/etc/ld.so.cache");
+}
 
 /* stagescan stagedir into the contribution c of node r:abi; -1 after printing errors */
 int
@@ -537,11 +545,8 @@ stagescan(const struct mergectx *m, const struct recipe *r, const char *abi,
 				e->staged, e->path);
 			break;
 		}
-		/* rule 6: libtool archives are removed, as the book does; so is the
-		   info directory index, which each package's install rewrites with
-		   its own entries (install-info can make it again from the manuals) */
-		if ((e->type == FT_FILE && (endswith(e->path, ".la") || !strcmp(e->path, infodir))) ||
-		    ignored(r, e->path))
+		/* rule 6 */
+		if ((e->type == FT_FILE && scan_neverinstalled(e->path)) || ignored(r, e->path))
 			continue;
 		if (centryfrom(centry_add(c), e) < 0)
 			s.err = -1;

@@ -383,6 +383,8 @@ plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
 		if (o->type == FT_DIR) {
 			if (!protected(m, o->path))
 				strvadd(&p->rmdirs, o->path);
+		} else if (o->type == FT_FILE && scan_neverinstalled(o->path)) {
+			continue;  /* an older manifest's; the system's own file now */
 		} else if (removable(m, old->pkg, o)) {
 			strvadd(&p->rms, o->path);
 		}

@@ -73,6 +73,14 @@ test_expect_success 'the libraries are in the libdirs of their ABIs' '
 	readelf -h "$LFS/usr/libx32/libbz2.so.1.0" | grep -q "X86-64"
 '
 
+test_expect_success 'the loader cache knows them: each merge ran the root'"'"'s ldconfig' '
+	chroot "$LFS" /usr/sbin/ldconfig -p >cache.txt &&
+	grep -q "libz.so.1 (libc6,x32) => /usr/libx32/libz.so.1$" cache.txt &&
+	grep -q "libz.so.1 (libc6) => /usr/lib32/libz.so.1$" cache.txt &&
+	grep -q "libbz2.so.1.0 (libc6,x86-64) => /usr/lib/libbz2.so.1.0$" cache.txt &&
+	grep -qx /etc/ld.so.cache "$LFS/var/lib/mlfs/glue.list"
+'
+
 test_expect_success '--jobserver fifo: a chrooted step finds the fifo MAKEFLAGS names' '
 	mkdir -p r/fifoprobe &&
 	printf "{\"name\": \"fifoprobe\", \"version\": \"1\", \"stage\": \"system\"}\n" >r/fifoprobe/recipe.json &&

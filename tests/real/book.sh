@@ -106,6 +106,10 @@ for spec in "m64 /lib64/ld-linux-x86-64.so.2 /usr/lib x86_64-pc-linux-gnu 8" \
 		*) notok "$host-pkg-config: openssl's -L '$v'" ;; esac ;;
 	*) ok "$host-pkg-config: openssl needs no -L (the default libdir)" ;;
 	esac
+	# the loader cache, which each merge rebuilt with the system's ldconfig
+	case $m in m64) tag=libc6,x86-64 ;; m32) tag=libc6 ;; *) tag=libc6,x32 ;; esac
+	ldconfig -p | grep -q "libz.so.1 ($tag) => $libdir/libz.so.1$" &&
+		ok "-$m: the loader cache has $libdir/libz.so.1" || notok "-$m: the loader cache lacks $libdir/libz.so.1 ($tag)"
 	if [ "$m" != m64 ]; then
 		v=$("$host-ncursesw6-config" --libdir 2>&1)
 		[ "$v" = "$libdir" ] && ok "$host-ncursesw6-config --libdir: $v" || notok "$host-ncursesw6-config --libdir: '$v'"

@@ -19,6 +19,7 @@
 #include "profile.h"
 #include "recipe.h"
 #include "util.h"
+#include "verify.h"
 
 static struct profiles prof;
 static struct mergectx ctx;
@@ -225,6 +226,37 @@ t_info_dir(void **state)
 	assert_true(exists(inr("/usr/share/info/rl.info")));
 	assert_true(exists(inr("/usr/share/info/lt.info")));
 	assert_false(exists(inr("/usr/share/info/dir")));
+}
+
+/* the loader cache glibc's install makes in its staging dir is not
+   installed; one that an older manifest lists is the system's: an upgrade
+   leaves it, and verify does not call it changed */
+static void
+t_loader_cache(void **state)
+{
+	struct recipe r;
+	struct vdamage d;
+	char hex[HASH_HEXMAX];
+
+	recipeinit(&r, "gl");
+	put("gl/etc/ld.so.cache", "staged cache\n", 0644);
+	put("gl/usr/share/gl/data", "data\n", 0644);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("gl")), 0);
+	assert_true(exists(inr("/usr/share/gl/data")));
+	assert_false(exists(inr("/etc/ld.so.cache")));
+	/* a manifest from before the rule, and the cache ldconfig made since */
+	hashbuf(HASH_SHA256, "staged cache\n", 13, hex);
+	assert_int_equal(unit_sh("cd '%s' && printf 'ldconfig made this\\n' >etc/ld.so.cache && "
+		"jq '.files += [{\"path\": \"/etc/ld.so.cache\", \"type\": \"file\", \"mode\": 420, "
+		"\"how\": \"copy\", \"hash\": \"%s\", \"source\": \"%s\", \"abis\": [\"64\"]}]' "
+		"var/lib/mlfs/manifests/gl.json >m.json && mv m.json var/lib/mlfs/manifests/gl.json",
+		inr(""), hex, hex), 0);
+	assert_int_equal(verify_package(inr(""), "gl", &d), 0);
+	vdamage_free(&d);
+	put("gl/usr/share/gl/data", "data 2\n", 0644);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("gl")), 0);
+	assert_int_equal(unit_sh("grep -qx 'ldconfig made this' '%s'", inr("/etc/ld.so.cache")), 0);
+	assert_int_equal(unit_sh("grep -qx 'data 2' '%s'", inr("/usr/share/gl/data")), 0);
 }
 
 static const char gmph[] =
@@ -784,6 +816,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_identical_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_info_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_loader_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_wrap_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_relocate, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_relocate_refused, setup, teardown),
