@@ -547,6 +547,37 @@ test_book_python_libraries(void **state)
 	strvfree(&sv);
 }
 
+/* the project's own book: the 32 and x32 nodes of a page built with meson
+   (udev) wait for the build tools that the primary ABI's earlier pages bring:
+   meson, ninja, gperf and jinja2 */
+static void
+test_book_build_tools(void **state)
+{
+	const char *tools[] = {"meson:64", "ninja:64", "gperf:64", "jinja2:64"};
+	struct recipeset rs;
+	struct graph g;
+	struct strv sv = {0};
+	size_t checked = 0, bad = 0;
+
+	loadbook(&rs, &g, &sv);
+	for (size_t i = 0; i < g.n; i++) {
+		struct node *n = g.nodes[i];
+		char *sh = pathjoin(n->r->dir, "build.sh"), *text = readfile(sh, NULL);
+		if (text && strstr(text, "meson setup") && strcmp(n->abi->name, "64")) {
+			for (size_t t = 0; t < sizeof(tools) / sizeof(*tools); t++)
+				bad += !waits_for(&g, n, tools[t]);
+			checked++;
+		}
+		free(text);
+		free(sh);
+	}
+	assert_int_equal(checked, 2);
+	assert_int_equal(bad, 0);
+	graph_release(&g);
+	recipes_release(&rs);
+	strvfree(&sv);
+}
+
 /* host mode has no nodes of the recipes only an LFS build uses, says why, and
    drops the edges to them; an LFS build keeps them */
 static void
@@ -635,6 +666,7 @@ main(void)
 		cmocka_unit_test(test_book_toolchain),
 		cmocka_unit_test(test_book_chroot_files),
 		cmocka_unit_test(test_book_python_libraries),
+		cmocka_unit_test(test_book_build_tools),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_missing_abi),
 		cmocka_unit_test(test_select_and_keys),

@@ -21,7 +21,9 @@
 # Not done (sources not in this recipe): the udev-lfs rules tarball
 # (Makefile.lfs) and the pre-built systemd man pages tarball.
 # Build tools: meson, ninja, gperf, python3 with jinja2 (in the book all
-# earlier pages); libmount and libblkid are chapter 7's (util-linux-chroot:
+# earlier pages, of the primary ABI: so 32 and x32 wait for the primary node,
+# "primary_first", as the page's m32 and mx32 sections follow its 64-bit
+# build); libmount and libblkid are chapter 7's (util-linux-chroot:
 # the page comes before util-linux), libcap, libxcrypt and libkmod (udev's
 # kmod builtin loads modules) are Chapter 8's, for every ABI.
 # meson is run in a UTF-8 locale: the book sets LANG=en_US.UTF-8, since
