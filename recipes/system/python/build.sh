@@ -13,7 +13,13 @@
 #   /usr/lib and moved to /usr/lib32 by the merge ("relocate"); pyconfig.h
 #   differs and is wrapped; python3.11-config is installed per triplet
 #   (<triplet>-python3.11-config), naming the ABI's libdir.
-# - pip is installed once, by the primary ABI (ensurepip).
+# - pip is installed once, by the primary ABI (ensurepip). The setuptools
+#   that Python 3.11's ensurepip installs beside it is left out: the book's
+#   setuptools page replaces it (pip uninstalls the old copy first), and
+#   here the setuptools package installs its own, so that no file has two
+#   owners and no two setuptools versions sit side by side. Until then the
+#   copy ensurepip bundles (ensurepip/_bundled/setuptools-*.whl) serves the
+#   wheel page's build.
 # Not done: --enable-optimizations (it runs the test suite during the build:
 # the better part of an hour on 2 cores), and the book's /etc/pip.conf.
 
@@ -38,7 +44,12 @@ configure() {
 install() {
 	local cfg=${DESTDIR:?}/usr/bin/python3.11-config
 	make DESTDIR="$DESTDIR" install
-	[ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ] || return 0
+	if [ "${MLFS_ABI:?}" = "${MLFS_PRIMARY_ABI:?}" ]; then
+		local sp=$DESTDIR/usr/lib/python3.11/site-packages
+		rm -rf "$sp"/setuptools "$sp"/setuptools-*.dist-info "$sp"/pkg_resources \
+			"$sp"/_distutils_hack "$sp"/distutils-precedence.pth
+		return 0
+	fi
 	# python3.11-config names the libdir as ${exec_prefix}/lib; this ABI's
 	# libpython is in $LIBDIR (the merge moves it there)
 	sed -i "s|^libdir=\$(echo \"\${exec_prefix}/lib\"|libdir=\$(echo \"\${exec_prefix}/${LIBDIR_MULTI:?}\"|" "$cfg"

@@ -5,8 +5,9 @@
 # even when the running system already has a copy of it (or lacks one of its
 # run-time dependencies, which their own recipes install).
 # wheel-0.38.4 is built with setuptools (later releases use flit_core), which
-# the book builds after wheel: the setuptools that Python 3.11's ensurepip
-# installs serves here (the setuptools recipe itself needs wheel to build).
+# the book builds after wheel (the setuptools recipe itself needs wheel to
+# build). Python's recipe leaves out the copy its ensurepip installs, so the
+# setuptools wheel ensurepip bundles serves here, from PYTHONPATH.
 
 # A tree that holds the built wheel itself (Debian's, where the archive no
 # longer serves wheel's source: tests/real/sources.sh) has nothing to build.
@@ -19,6 +20,11 @@ build() {
 		cp "$whl" dist/
 		return 0
 	done
+	if ! python3 -c 'import setuptools' 2>/dev/null; then
+		for whl in /usr/lib/python3*/ensurepip/_bundled/setuptools-*.whl; do
+			[ -f "$whl" ] && export PYTHONPATH=$whl
+		done
+	fi
 	pip3 wheel -w dist --no-cache-dir --no-build-isolation --no-deps "$PWD"
 }
 
