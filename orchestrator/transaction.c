@@ -95,6 +95,7 @@ static int
 copytmp(const struct mergectx *m, const char *from, int inroot, const char *tmp, int mode)
 {
 	char buf[65536];
+	struct stat st;
 	ssize_t r;
 	int in, fd, rc = 0;
 
@@ -114,6 +115,10 @@ copytmp(const struct mergectx *m, const char *from, int inroot, const char *tmp,
 		else if (writeall(fd, buf, r) < 0)
 			rc = error("write '%s':", tmp);
 	}
+	/* the staged file's times, as a package manager keeps an archive's:
+	   Python's bytecode, for one, records its source's mtime */
+	if (rc == 0 && (fstat(in, &st) < 0 || futimens(fd, (struct timespec[2]){st.st_atim, st.st_mtim}) < 0))
+		rc = error("set the times of '%s':", tmp);
 	close(in);
 	return closetmp(fd, tmp, mode, rc);
 }
@@ -299,6 +304,7 @@ struct plan {
 	struct strv rmdirs;      /* directories to remove when empty, deepest first */
 	struct strv mkdirs;      /* directories to create */
 	struct strv chmods;      /* pairs: a directory of the package's, its new mode (octal) */
+	struct strv touches;     /* pairs: a kept file, the staged copy's mtime ("SEC.NSEC") */
 	struct strv disown;      /* pairs: package, path it no longer owns */
 };
 
@@ -311,6 +317,7 @@ planfree(struct plan *p)
 	strvfree(&p->rmdirs);
 	strvfree(&p->mkdirs);
 	strvfree(&p->chmods);
+	strvfree(&p->touches);
 	strvfree(&p->disown);
 }
 
@@ -342,6 +349,23 @@ removable(const struct mergectx *m, const char *pkg, const struct fentry *o)
 }
 
 /* what turns the old files into the new ones; -1 when the root is in the way */
+/* a kept file (the same content) takes the mtime of the copy staged now */
+static void
+keeptime(const struct mergectx *m, const struct fentry *f, struct plan *p)
+{
+	struct stat staged, cur;
+
+	if (f->type != FT_FILE || !f->from || !f->from->src || f->from->data || f->data ||
+	    f->how == HOW_TOOL || stat(f->from->src, &staged) < 0 ||
+	    bn_lstat(m->root, f->path, &cur) < 0)
+		return;
+	if (staged.st_mtim.tv_sec == cur.st_mtim.tv_sec && staged.st_mtim.tv_nsec == cur.st_mtim.tv_nsec)
+		return;
+	strvadd(&p->touches, f->path);
+	strvtake(&p->touches, xasprintf("%lld.%09ld", (long long)staged.st_mtim.tv_sec,
+		staged.st_mtim.tv_nsec));
+}
+
 static int
 plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
 	struct plan *p)
@@ -360,6 +384,7 @@ plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
 		}
 		if (o && unchanged(m, o, f)) {
 			f->keep = 1;
+			keeptime(m, f, p);
 			if (f->how == HOW_TOOL)
 				strcpy(f->hash, o->hash);
 			continue;
@@ -417,6 +442,7 @@ intentjson(const char *pkg, const char *state, const struct plan *p, json_t *man
 	json_object_set_new(o, "removes", strvjson(&p->rms));
 	json_object_set_new(o, "rmdirs", strvjson(&p->rmdirs));
 	json_object_set_new(o, "chmods", strvjson(&p->chmods));
+	json_object_set_new(o, "touches", strvjson(&p->touches));
 	json_object_set_new(o, "disown", strvjson(&p->disown));
 	json_object_set(o, "manifest", man ? man : json_null());
 	return o;
@@ -508,6 +534,34 @@ chmods(const struct mergectx *m, json_t *list)
 	return rc;
 }
 
+/* give the kept files of list (pairs: path, "SEC.NSEC") their staged mtimes;
+   one that is gone is no error */
+static int
+touches(const struct mergectx *m, json_t *list)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i + 1 < json_array_size(list); i += 2) {
+		const char *f = json_string_value(json_array_get(list, i));
+		const char *t = json_string_value(json_array_get(list, i + 1));
+		char *dot;
+		struct timespec ts[2] = {{0, UTIME_OMIT}, {0, 0}};
+		int fd;
+		if (!f || !t)
+			continue;
+		ts[1].tv_sec = (time_t)strtoll(t, &dot, 10);
+		ts[1].tv_nsec = *dot == '.' ? strtol(dot + 1, NULL, 10) : 0;
+		fd = bn_open(m->root, f, O_RDONLY | O_NOFOLLOW, 0);
+		if (fd < 0 && errno != ENOENT)
+			rc = rooterr(m, "open", f);
+		else if (fd >= 0 && futimens(fd, ts) < 0)
+			rc = rooterr(m, "set the mtime of", f);
+		if (fd >= 0)
+			close(fd);
+	}
+	return rc;
+}
+
 /* carry out an intent in state "commit": every step may already have been done */
 static int
 commit(const struct mergectx *m, json_t *in)
@@ -549,6 +603,7 @@ commit(const struct mergectx *m, json_t *in)
 			bn_rmdir(m->root, json_string_value(v));
 	}
 	rc |= chmods(m, json_object_get(in, "chmods"));
+	rc |= touches(m, json_object_get(in, "touches"));
 	if (rc < 0)
 		return rc;
 	if (disown(m, json_object_get(in, "disown")) < 0)
@@ -699,7 +754,8 @@ tx_apply(const struct mergectx *m, const char *pkg, const struct manifest *old,
 		text = json_dumps(man, JSON_INDENT(1));
 		cur = readfile(mpath, NULL);
 	}
-	if (p.tmps.n || p.rms.n || p.rmdirs.n || p.mkdirs.n || p.chmods.n || p.disown.n || !text || !cur ||
+	if (p.tmps.n || p.rms.n || p.rmdirs.n || p.mkdirs.n || p.chmods.n || p.touches.n ||
+	    p.disown.n || !text || !cur ||
 	    strcmp(text, cur)) {
 		json_decref(in);
 		in = intentjson(pkg, "commit", &p, man);

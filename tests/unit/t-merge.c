@@ -259,6 +259,39 @@ t_loader_cache(void **state)
 	assert_int_equal(unit_sh("grep -qx 'data 2' '%s'", inr("/usr/share/gl/data")), 0);
 }
 
+/* the mtime of path in the root */
+static long long
+mtimeof(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(inr(path), &st), 0);
+	return (long long)st.st_mtim.tv_sec;
+}
+
+/* installed files keep the staged copies' mtimes (Python's bytecode records
+   its source's), and a kept file (the same content) takes the new one's:
+   the primary ABI's, whichever ABI merged first */
+static void
+t_mtimes(void **state)
+{
+	struct recipe r;
+
+	recipeinit(&r, "py");
+	put("s32/usr/lib/py/os.py", "x = 1\n", 0644);
+	put("s64/usr/lib/py/os.py", "x = 1\n", 0644);
+	assert_int_equal(unit_sh("touch -d @1000000000 '%s' && touch -d @1200000000 '%s'",
+		intop("s32/usr/lib/py/os.py"), intop("s64/usr/lib/py/os.py")), 0);
+	assert_int_equal(merge_node(&ctx, &r, "32", intop("s32")), 0);
+	assert_int_equal(mtimeof("/usr/lib/py/os.py"), 1000000000);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("s64")), 0);
+	assert_int_equal(mtimeof("/usr/lib/py/os.py"), 1200000000);
+	/* a rebuild of the same content */
+	assert_int_equal(unit_sh("touch -d @1300000000 '%s'", intop("s64/usr/lib/py/os.py")), 0);
+	assert_int_equal(merge_node(&ctx, &r, "64", intop("s64")), 0);
+	assert_int_equal(mtimeof("/usr/lib/py/os.py"), 1300000000);
+}
+
 static const char gmph[] =
 	"#ifndef GMPT_H\n#define GMPT_H\n#define GMPT_LIMB_BITS %d\n#define GMPT_ABI \"%s\"\n#endif\n";
 
@@ -817,6 +850,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_identical_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_info_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_loader_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mtimes, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_wrap_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_relocate, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_relocate_refused, setup, teardown),
