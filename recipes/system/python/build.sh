@@ -13,13 +13,15 @@
 #   /usr/lib and moved to /usr/lib32 by the merge ("relocate"); pyconfig.h
 #   differs and is wrapped; python3.11-config is installed per triplet
 #   (<triplet>-python3.11-config), naming the ABI's libdir.
-# - pip is installed once, by the primary ABI (ensurepip). The setuptools
-#   that Python 3.11's ensurepip installs beside it is left out: the book's
-#   setuptools page replaces it (pip uninstalls the old copy first), and
-#   here the setuptools package installs its own, so that no file has two
-#   owners and no two setuptools versions sit side by side. Until then the
-#   copy ensurepip bundles (ensurepip/_bundled/setuptools-*.whl) serves the
-#   wheel page's build.
+# - pip is installed once, by the primary ABI, from the wheel ensurepip
+#   bundles, by that pip with --ignore-installed: `make install`'s ensurepip
+#   stages nothing when the running system has a pip already (a rebuild).
+#   The setuptools that Python 3.11's ensurepip would install beside it is
+#   left out: the book's setuptools page replaces it (pip uninstalls the old
+#   copy first), and here the setuptools package installs its own, so that
+#   no file has two owners and no two setuptools versions sit side by side.
+#   Until then the copy ensurepip bundles (ensurepip/_bundled/setuptools-*.whl)
+#   serves the wheel page's build.
 # Not done: --enable-optimizations (it runs the test suite during the build:
 # the better part of an hour on 2 cores), and the book's /etc/pip.conf.
 
@@ -32,22 +34,26 @@ if [ -n "${MLFS_ROOT:-}" ]; then
 fi
 
 configure() {
-	local pip=()
-	[ "${MLFS_ABI:?}" = "${MLFS_PRIMARY_ABI:?}" ] || pip=(--without-ensurepip)
 	CC="${CC:?}" CXX="${CXX:?}" ./configure --prefix=/usr \
 		--enable-shared \
 		--with-system-expat \
 		--with-system-ffi \
-		"${pip[@]}"
+		--without-ensurepip
 }
 
 install() {
 	local cfg=${DESTDIR:?}/usr/bin/python3.11-config
 	make DESTDIR="$DESTDIR" install
 	if [ "${MLFS_ABI:?}" = "${MLFS_PRIMARY_ABI:?}" ]; then
-		local sp=$DESTDIR/usr/lib/python3.11/site-packages
-		rm -rf "$sp"/setuptools "$sp"/setuptools-*.dist-info "$sp"/pkg_resources \
-			"$sp"/_distutils_hack "$sp"/distutils-precedence.pth
+		# pip runs from its wheel, with the interpreter just built (its
+		# scripts then name /usr/bin/python3.11)
+		local whl
+		whl=$(echo Lib/ensurepip/_bundled/pip-*.whl)
+		LD_LIBRARY_PATH=$PWD${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ./python -E -s "$whl/pip" \
+			install --no-cache-dir --no-index --ignore-installed --no-deps \
+			--disable-pip-version-check --no-warn-script-location --root "$DESTDIR" "$whl"
+		test -x "$DESTDIR/usr/bin/pip3"
+		grep -qx '#!/usr/bin/python3.11' <(head -n 1 "$DESTDIR/usr/bin/pip3")
 		return 0
 	fi
 	# python3.11-config names the libdir as ${exec_prefix}/lib; this ABI's
