@@ -330,6 +330,18 @@ t_cmake(void **state)
 	assert_string_equal(elfabiof(out), "32");
 }
 
+/* every glue file a recipe of the project names exists, for each ABI but the
+   primary (${MLFS_ABI} filled in) */
+static void
+t_recipes_name_glue(void **state)
+{
+	assert_int_equal(glue_write(&g), 0);
+	assert_int_equal(unit_sh("n=0; for f in $(grep -rhv '^[[:space:]]*#' recipes | grep -oE '/usr/share/mlfs/[][A-Za-z0-9_./${}:?-]+' | sort -u); do "
+		"for a in 32 x32; do p=$(printf %%s \"$f\" | sed -E 's/\\$\\{MLFS_ABI[:?]*\\}/'$a/g); n=$((n + 1)); "
+		"[ -e '%s'\"$p\" ] || { echo \"a recipe names $p, which the glue does not write\"; exit 1; }; done; done; "
+		"[ $n -gt 0 ]", root), 0);
+}
+
 int
 main(void)
 {
@@ -342,6 +354,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(t_cmake_layouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_without_64, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cmake, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_recipes_name_glue, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

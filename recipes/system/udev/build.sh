@@ -13,7 +13,7 @@
 #   meson is given --libdir, so libudev.pc names the ABI's libdir and the
 #   book's sed of it is not needed. The book runs a native meson with
 #   CC="gcc -m32"; here 32 and x32 use the cross file mlfs writes for each
-#   ABI (/usr/share/mlfs/meson/ABI.ini: gcc -m32, the ABI's pkg-config, the
+#   ABI (meson/cross-ABI.ini in /usr/share/mlfs: gcc -m32, the ABI's pkg-config, the
 #   profile's cpu), since meson's sanity check runs the compiled program and
 #   x32 programs do not run on every kernel; systemd-252's meson runs no
 #   other test program, so the library is the same. meson still reads CFLAGS
@@ -41,27 +41,12 @@ prepare() {
 	sed '/systemd-sysctl/s/^/#/' -i rules.d/99-systemd.rules.in
 }
 
-# udev_cross_files: the --cross-file options of a non-primary ABI: the file
-# mlfs writes into the root, plus, for meson before 1.3 (which knows the
-# pkg-config binary only by the key "pkgconfig", not "pkg-config"), a file
-# naming the same pkg-config under the old key
-udev_cross_files() {
-	local f=${MLFS_ROOT:-}/usr/share/mlfs/meson/${MLFS_ABI:?}.ini pc v
-	echo "--cross-file=$f"
-	v=$(meson --version)
-	[ "$(printf '%s\n' "$v" 1.3.0 | sort -V | head -n 1)" = "$v" ] && [ "$v" != 1.3.0 ] ||
-		return 0
-	pc=$(sed -n 's/^pkg-config *= *//p' "$f")
-	[ -n "$pc" ] || return 0
-	printf '[binaries]\npkgconfig = %s\n' "$pc" >mlfs-pkgconfig.ini
-	echo "--cross-file=$PWD/mlfs-pkgconfig.ini"
-}
-
 configure() {
 	local cross=()
-	# the other ABIs: the meson cross file mlfs writes into the root
+	# the other ABIs: the meson cross file mlfs writes into the root (it
+	# names the ABI's pkg-config under both of meson's keys)
 	if [ "${MLFS_ABI:?}" != "${MLFS_PRIMARY_ABI:?}" ]; then
-		mapfile -t cross < <(udev_cross_files)
+		cross=(--cross-file="${MLFS_ROOT:-}/usr/share/mlfs/meson/cross-${MLFS_ABI:?}.ini")
 	fi
 	LC_ALL=C.UTF-8 meson setup "${cross[@]}" "${udev_meson_opts[@]}" \
 		--libdir="${LIBDIR:?}" build
