@@ -326,16 +326,23 @@ esac
 # in every ABI's libdir
 case " $STAGES " in
 *" chroot "*)
-	inlfs() { chroot "$LFS" /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root "$@" 2>&1; }
-	# shellcheck disable=SC2016
-	for t in "perl:/usr/bin/perl -e print(\"ok\")" \
-		"python3:/usr/bin/python3 -c print(\"ok\")" \
-		"bison:/usr/bin/sh -c bison\ --version\ >/dev/null\ &&\ echo\ ok" \
-		"msgfmt:/usr/bin/sh -c msgfmt\ --version\ >/dev/null\ &&\ echo\ ok" \
-		"makeinfo:/usr/bin/sh -c makeinfo\ --version\ >/dev/null\ &&\ echo\ ok"; do
-		read -r -a cmd <<<"${t#*:}"
-		out=$(inlfs "${cmd[@]}") || true
-		if [ "$out" = ok ]; then ok "chroot: ${t%%:*} runs"; else notok "chroot: ${t%%:*}: $out"; fi
+	inlfs() {  # inlfs CMD...: CMD in chroot $LFS, with /dev and /proc mounted
+		# shellcheck disable=SC2016  # expanded by the inner shell
+		unshare --mount --propagation private /bin/bash -c '
+			set -e
+			mount --rbind /dev "$1/dev"
+			mount -t proc proc "$1/proc"
+			chroot "$1" /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root "${@:2}"' _ "$LFS" "$@" 2>&1
+	}
+	runs() {  # runs NAME CMD...: CMD, in the chroot, prints ok
+		local out
+		out=$(inlfs "${@:2}") || true
+		if [ "$out" = ok ]; then ok "chroot: $1 runs"; else notok "chroot: $1: $out"; fi
+	}
+	runs perl /usr/bin/perl -e 'print("ok")'
+	runs python3 /usr/bin/python3 -c 'print("ok")'
+	for t in bison msgfmt makeinfo; do
+		runs "$t" /usr/bin/sh -c "$t --version >/dev/null && echo ok"
 	done
 	abilibs libblkid.so.1 libmount.so.1 libuuid.so.1
 	;;
