@@ -409,12 +409,18 @@ done:
 	return rc < 0 ? -1 : 0;
 }
 
+/* STATE/icecc/env/KEY.tar.gz; caller frees */
+static char *
+tarpath(const struct icecc *ic, const char *key)
+{
+	return xasprintf("%s/icecc/env/%s.tar.gz", ic->state, key);
+}
+
 /* remove KEY.tar.gz in env and KEY.log beside it; their bytes */
 static unsigned long long
 dropkey(const struct icecc *ic, const char *key)
 {
-	char *tar = xasprintf("%s/icecc/env/%s.tar.gz", ic->state, key);
-	char *log = xasprintf("%s/icecc/%s.log", ic->state, key);
+	char *tar = tarpath(ic, key), *rel = xasprintf("%s.log", key), *log = icepath(ic, rel);
 	struct stat st;
 	unsigned long long bytes = stat(tar, &st) == 0 ? (unsigned long long)st.st_size : 0;
 
@@ -422,6 +428,7 @@ dropkey(const struct icecc *ic, const char *key)
 		warn("--icecc: cannot remove '%s':", tar);
 	unlink(log);
 	free(log);
+	free(rel);
 	free(tar);
 	return bytes;
 }
@@ -463,13 +470,6 @@ dropstale(struct icecc *ic)
 	strvfree(&keep);
 	strvfree(&stale);
 	free(env);
-}
-
-/* STATE/icecc/env/KEY.tar.gz; caller frees */
-static char *
-tarpath(const struct icecc *ic, const char *key)
-{
-	return xasprintf("%s/icecc/env/%s.tar.gz", ic->state, key);
 }
 
 int

@@ -457,10 +457,9 @@ cmd_status(struct cli *c)
 		if ((k == 1 || (k == 2 && !begun)) && s->step)
 			printf(" at step '%s'", s->step);
 		else if (begun && k == 2)
-			printf(" killed%s%s%s", s->step ? ", step '" : "", s->step ? s->step : "",
-				s->step ? "' done" : "");
-		else if (begun && s->step)
-			printf(" step '%s' done", s->step);
+			printf(" killed");
+		if (begun && s->step)
+			printf("%s step '%s' done", k == 2 ? "," : "", s->step);
 		putchar('\n');
 	}
 	printf("%zu done", counts[0]);

@@ -2,8 +2,9 @@
    Paths under a layout link are canonical (/lib32/x is /usr/lib32/x); rule 1
    moves libraries to their ABI's libdir (when the recipe allows 'relocate'),
    with the symlinks to them and the .pc files naming them; rule 6 drops .la
-   files, the info directory index and the loader cache; the recipe's 'ignore' rules drop their paths. Files are hashed (a .gz
-   file's comparison key is the hash of its content). */
+   files, the info directory index and the loader cache; the recipe's
+   'ignore' rules drop their paths. Files are hashed (a .gz file's comparison
+   key is the hash of its content). */
 #ifndef MLFS_STAGESCAN_H
 #define MLFS_STAGESCAN_H
 

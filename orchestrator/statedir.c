@@ -186,6 +186,17 @@ state_reap(const char *state)
 	free(dir);
 }
 
+/* the pid written in the lock file fd (0 when none is yet) */
+static long
+lockpid(int fd)
+{
+	char pid[32];
+	ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+
+	pid[n > 0 ? n : 0] = '\0';
+	return strtol(pid, NULL, 10);
+}
+
 int
 state_lock(const char *state)
 {
@@ -204,9 +215,7 @@ state_lock(const char *state)
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
-		error("another mlfs (pid %ld) is using state dir '%s'", strtol(pid, NULL, 10), state);
+		error("another mlfs (pid %ld) is using state dir '%s'", lockpid(fd), state);
 		close(fd);
 		free(p);
 		return -1;
@@ -221,21 +230,18 @@ state_lock(const char *state)
 long
 state_holder(const char *state)
 {
-	char *p = xasprintf("%s/lock", state), pid[32];
+	char *p = xasprintf("%s/lock", state);
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	long holder = 0;
-	ssize_t n;
 
 	free(p);
 	if (fd < 0)
 		return 0;
 	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
-		n = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
-		holder = strtol(pid, NULL, 10);
+		holder = lockpid(fd);
 		if (holder <= 0)
-			holder = -1;  /* held, by a pid not yet written */
+			holder = 1;  /* held, its pid not yet written */
 	}
 	close(fd);
-	return holder < 0 ? 1 : holder;
+	return holder;
 }

@@ -348,7 +348,6 @@ removable(const struct mergectx *m, const char *pkg, const struct fentry *o)
 	return 0;
 }
 
-/* what turns the old files into the new ones; -1 when the root is in the way */
 /* a kept file (the same content) takes the mtime of the copy staged now */
 static void
 keeptime(const struct mergectx *m, const struct fentry *f, struct plan *p)
@@ -366,6 +365,7 @@ keeptime(const struct mergectx *m, const struct fentry *f, struct plan *p)
 		staged.st_mtim.tv_nsec));
 }
 
+/* what turns the old files into the new ones; -1 when the root is in the way */
 static int
 plan(const struct mergectx *m, const struct manifest *old, struct manifest *nw,
 	struct plan *p)
